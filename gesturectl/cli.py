@@ -1,0 +1,75 @@
+"""Command line: the composition root. Builds every object once and wires the stages.
+
+    gesturectl pose [IMAGE|VIDEO ...] [-o OUT] [--json] [--model lite|full] [--config FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from gesturectl import __version__
+from gesturectl.errors import GesturectlError
+
+log = logging.getLogger("gesturectl")
+
+DEMO_NAME = "astronaut.png"
+
+
+def _demo_image():
+    """scikit-image's astronaut.png (NASA, public domain), which ships inside its wheel."""
+    try:
+        import skimage.data
+    except ImportError:
+        raise GesturectlError(
+            "no input given and the bundled demo photo needs scikit-image: pip install 'gesturectl[demo]' "
+            "(or pass an image or video: gesturectl pose photo.jpg)"
+        ) from None
+    import cv2
+
+    return cv2.cvtColor(skimage.data.astronaut(), cv2.COLOR_RGB2BGR)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="gesturectl", description="Body-gesture desktop control (on-device).")
+    ap.add_argument("--version", action="version", version=f"gesturectl {__version__}")
+    ap.add_argument("-v", "--verbose", action="store_true", help="log per-stage timings and details")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("pose", help="estimate the pose in images or a video, draw it, print keypoints")
+    p.add_argument("inputs", nargs="*", type=Path, help=f"images or videos (default: the demo photo {DEMO_NAME})")
+    p.add_argument("-o", "--output", type=Path, help="output file (one input) or folder (several inputs)")
+    p.add_argument("--json", action="store_true", help="print keypoints as JSON (JSON Lines for a video)")
+    p.add_argument("--coco", action="store_true", help="report the 17 COCO keypoints instead of the 33 landmarks")
+    p.add_argument("--model", choices=["lite", "full"], help="landmark model (overrides the config)")
+    p.add_argument("--config", type=Path, help="config file (default: built-in defaults)")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING, format="gesturectl: %(levelname)s: %(message)s"
+    )
+    try:
+        if args.command == "pose":
+            from gesturectl.pose_command import run_pose_command
+
+            return run_pose_command(args, _demo_image)
+    except GesturectlError as e:
+        print(f"gesturectl: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 1
+
+
+def dump_json(obj: object) -> str:
+    return json.dumps(obj, separators=(",", ":"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,19 @@
+"""Errors a user can act on: each message names the problem and the fix."""
+
+from __future__ import annotations
+
+
+class GesturectlError(Exception):
+    """Base class; the CLI prints these without a traceback and exits non-zero."""
+
+
+class ConfigError(GesturectlError):
+    """The config file is unreadable or invalid; the message lists every problem with its path."""
+
+
+class ModelError(GesturectlError):
+    """A model file is missing, corrupt or unusable."""
+
+
+class SourceError(GesturectlError):
+    """A frame source (camera, video, image) cannot be opened or read."""

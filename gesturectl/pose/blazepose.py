@@ -1,0 +1,187 @@
+"""The two-stage BlazePose pipeline: person detector → ROI → landmark model → `Pose`.
+
+    Frame ──▶ [no ROI yet] PersonDetector ──Detection──▶ roi_from_alignment ──Roi──┐
+          └─▶ [tracking]  previous frame's auxiliary landmarks ──────────▶ Roi ──┤
+                                                                                  ▼
+                                     LandmarkModel(crop of Roi) ──RawLandmarks──▶ Pose
+                                     (pose score < min_presence: drop the ROI, detect again)
+
+In a video the detector runs only when the person is lost; otherwise the ROI follows the
+landmarks of the previous frame, which is both faster and steadier.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from gesturectl.pose.anchors import ssd_anchors
+from gesturectl.pose.detection import (
+    Detection,
+    decode_boxes,
+    pick_person,
+    remove_letterbox,
+    scores_from_logits,
+    weighted_nms,
+)
+from gesturectl.pose.landmarks import AUX_CENTRE, AUX_SIZE, NUM_BODY_LANDMARKS, RawLandmarks, decode_landmarks
+from gesturectl.pose.models import OnnxModel, RuntimeOptions, verified_path
+from gesturectl.pose.preprocess import crop_tensor
+from gesturectl.pose.roi import Roi, letterbox_roi, roi_from_alignment
+from gesturectl.types import Frame, Pose
+
+DETECTOR_INPUT = 224
+LANDMARK_INPUT = 256
+LANDMARK_MODELS = ("lite", "full")
+# Anchors at or above this score join the weighted-NMS clusters (MediaPipe's decoder threshold);
+# the user's `min_detection_score` then applies to each cluster's strongest member.
+CANDIDATE_SCORE = 0.5
+
+
+@dataclass(frozen=True)
+class BlazePoseSettings:
+    """Settings of the pipeline (the `pose:` section of the config).
+
+    Attributes:
+        model: "lite" or "full" landmark model.
+        min_detection_score: detector score a person must reach, in [0, 1].
+        min_presence: landmark model's person score below which the person is lost.
+        nms_iou: overlap above which two detections are one person.
+        track: follow the person from frame to frame instead of detecting every frame.
+        threads: onnxruntime intra-op threads.
+    """
+
+    model: str = "full"
+    min_detection_score: float = 0.5
+    min_presence: float = 0.5
+    nms_iou: float = 0.3
+    track: bool = True
+    threads: int = 1
+
+
+class StageTimer:
+    """Accumulates process CPU seconds per named stage (for `--verbose` and the benchmark)."""
+
+    def __init__(self) -> None:
+        self.cpu_s: dict[str, float] = {}
+        self.calls: dict[str, int] = {}
+
+    def record(self, stage: str, fn: Callable[[], object]) -> object:
+        t0 = time.process_time()
+        try:
+            return fn()
+        finally:
+            self.cpu_s[stage] = self.cpu_s.get(stage, 0.0) + time.process_time() - t0
+            self.calls[stage] = self.calls.get(stage, 0) + 1
+
+
+class PersonDetector:
+    """BlazePose person detector: BGR image → detections in normalized image coordinates."""
+
+    def __init__(self, model: OnnxModel, min_score: float, nms_iou: float) -> None:
+        self._model = model
+        self._anchors = ssd_anchors()
+        self._min_score = min_score
+        self._nms_iou = nms_iou
+
+    def __call__(self, image_bgr: np.ndarray) -> list[Detection]:
+        h, w = image_bgr.shape[:2]
+        roi, padding = letterbox_roi(w, h)
+        x = crop_tensor(image_bgr, roi, DETECTOR_INPUT, (-1.0, 1.0), zero_border=True)
+        out = self._model(x)
+        regressors, logits = out["Identity"][0], out["Identity_1"][0, :, 0]
+        boxes, kps = decode_boxes(regressors, self._anchors, DETECTOR_INPUT)
+        clusters = weighted_nms(boxes, kps, scores_from_logits(logits), CANDIDATE_SCORE, self._nms_iou)
+        return [remove_letterbox(d, padding) for d in clusters if d.score >= self._min_score]
+
+
+class LandmarkModel:
+    """BlazePose landmark model: BGR image + ROI → 39 landmarks in image pixels."""
+
+    def __init__(self, model: OnnxModel) -> None:
+        self._model = model
+
+    def __call__(self, image_bgr: np.ndarray, roi: Roi) -> RawLandmarks:
+        x = crop_tensor(image_bgr, roi, LANDMARK_INPUT, (0.0, 1.0), zero_border=False)
+        out = self._model(x)
+        return decode_landmarks(out["Identity"][0], float(out["Identity_1"].ravel()[0]), out["Identity_3"][0], roi)
+
+
+def roi_from_detection(det: Detection, width: int, height: int) -> Roi:
+    kps = det.keypoints * np.array([width, height], np.float32)
+    return roi_from_alignment(tuple(kps[0]), tuple(kps[1]))
+
+
+def roi_from_landmarks(lm: RawLandmarks) -> Roi:
+    return roi_from_alignment(tuple(lm.xy[AUX_CENTRE]), tuple(lm.xy[AUX_SIZE]))
+
+
+class BlazePoseEstimator:
+    """Frame → Pose | None, with ROI tracking between frames.
+
+    Call `reset()` when the stream is cut (a new source, a seek) so the next frame is
+    detected afresh.
+    """
+
+    def __init__(
+        self,
+        detector: PersonDetector,
+        landmarks: LandmarkModel,
+        settings: BlazePoseSettings,
+        timer: StageTimer | None = None,
+    ) -> None:
+        self._detector = detector
+        self._landmarks = landmarks
+        self._settings = settings
+        self._timer = timer or StageTimer()
+        self._roi: Roi | None = None
+        self.last_roi: Roi | None = None  # for drawing and debugging only
+
+    @classmethod
+    def from_settings(
+        cls, settings: BlazePoseSettings, timer: StageTimer | None = None, models: Path | None = None
+    ) -> BlazePoseEstimator:
+        """Build the pipeline from the bundled, hash-checked models."""
+        if settings.model not in LANDMARK_MODELS:
+            raise ValueError(f"pose.model: expected one of {LANDMARK_MODELS}, got {settings.model!r}")
+        rt = RuntimeOptions(threads=settings.threads)
+        det = PersonDetector(
+            OnnxModel(verified_path("pose_detection", models), rt), settings.min_detection_score, settings.nms_iou
+        )
+        lm = LandmarkModel(OnnxModel(verified_path(f"pose_landmark_{settings.model}", models), rt))
+        return cls(det, lm, settings, timer)
+
+    def reset(self) -> None:
+        self._roi = None
+
+    def estimate(self, frame: Frame) -> Pose | None:
+        image = frame.image
+        h, w = image.shape[:2]
+        tracked = self._roi is not None and self._settings.track
+        roi = self._roi if tracked else self._detect(image)
+        if roi is None:
+            self._roi = None
+            return None
+        lm = self._timer.record("landmarks", lambda: self._landmarks(image, roi))
+        if lm.pose_score < self._settings.min_presence and tracked:
+            roi = self._detect(image)  # lost while tracking: look again in this same frame
+            lm = self._timer.record("landmarks", lambda: self._landmarks(image, roi)) if roi else None
+        if lm is None or lm.pose_score < self._settings.min_presence:
+            self._roi = None
+            return None
+        self.last_roi = roi
+        self._roi = roi_from_landmarks(lm)
+        body = slice(0, NUM_BODY_LANDMARKS)
+        return Pose(lm.xy[body], lm.visibility[body], "blazepose33", (w, h), lm.pose_score, frame.t)
+
+    def _detect(self, image: np.ndarray) -> Roi | None:
+        dets = self._timer.record("detector", lambda: self._detector(image))
+        det = pick_person(dets)  # type: ignore[arg-type]
+        if det is None:
+            return None
+        h, w = image.shape[:2]
+        return roi_from_detection(det, w, h)

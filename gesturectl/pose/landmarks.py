@@ -1,0 +1,93 @@
+"""Decoding of the BlazePose landmark model's output (pure numpy).
+
+The landmark model sees a 256×256 crop of the ROI and returns 39 landmarks × 5 values
+(x, y, z in crop pixels, visibility and presence logits): the 33 body landmarks, then
+two auxiliary points (hip centre and size/rotation point) that place the next frame's
+ROI, then four more the project does not use. A 64×64×39 heatmap refines x and y: around
+each landmark a 9×9 window of sigmoid(heatmap) is averaged, if its peak is at least 0.5
+(the window MediaPipe 0.10.14 uses; 7×7 in older graphs, which agrees markedly worse).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gesturectl.pose.roi import Roi, project_to_image
+
+NUM_OUTPUT_LANDMARKS = 39
+NUM_BODY_LANDMARKS = 33
+AUX_CENTRE, AUX_SIZE = 33, 34
+
+
+@dataclass(frozen=True)
+class RawLandmarks:
+    """Landmarks projected to image pixels, with the scores the model gave them.
+
+    Attributes:
+        xy: (39, 2) pixels in the source image.
+        visibility: (39,) in [0, 1].
+        presence: (39,) in [0, 1].
+        pose_score: the model's "a person is in this crop" score in [0, 1].
+    """
+
+    xy: np.ndarray
+    visibility: np.ndarray
+    presence: np.ndarray
+    pose_score: float
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def refine_with_heatmap(xy: np.ndarray, heatmap: np.ndarray, kernel: int = 9, min_conf: float = 0.5) -> np.ndarray:
+    """Refine normalized (K, 2) landmarks with a (H, W, K) heatmap of logits.
+
+    A landmark whose window peak is below `min_conf`, or whose cell lies outside the map,
+    is kept as it is. The refined position is the confidence-weighted mean of the cell
+    indices divided by the map size (no half-cell shift, as in MediaPipe).
+    """
+    hm_h, hm_w, k = heatmap.shape
+    if xy.shape != (k, 2):
+        raise ValueError(f"expected {k} landmarks for a heatmap of {k} channels, got {xy.shape}")
+    out = np.array(xy, dtype=np.float64)
+    half = (kernel - 1) // 2
+    for i in range(k):
+        col, row = int(xy[i, 0] * hm_w), int(xy[i, 1] * hm_h)  # truncation toward zero
+        if not (0 <= col < hm_w and 0 <= row < hm_h):
+            continue
+        r0, r1 = max(0, row - half), min(hm_h, row + half + 1)
+        c0, c1 = max(0, col - half), min(hm_w, col + half + 1)
+        conf = sigmoid(heatmap[r0:r1, c0:c1, i].astype(np.float64))
+        total = conf.sum()
+        if conf.max() >= min_conf and total > 0:
+            rows, cols = np.mgrid[r0:r1, c0:c1]
+            out[i, 0] = (cols * conf).sum() / total / hm_w
+            out[i, 1] = (rows * conf).sum() / total / hm_h
+    return out
+
+
+def decode_landmarks(
+    raw: np.ndarray, pose_flag: float, heatmap: np.ndarray | None, roi: Roi, input_size: int = 256
+) -> RawLandmarks:
+    """Turn the model's flat (195,) output into image-space landmarks.
+
+    Args:
+        raw: the landmark tensor, 39 × (x, y, z, visibility logit, presence logit).
+        pose_flag: the model's person-presence score (already a probability).
+        heatmap: (64, 64, 39) heatmap logits, or None to skip refinement.
+        roi: the ROI the crop was taken from.
+        input_size: the model's square input side in pixels.
+    """
+    values = np.asarray(raw, np.float32).reshape(NUM_OUTPUT_LANDMARKS, 5)
+    xy = values[:, :2] / float(input_size)
+    if heatmap is not None:
+        xy = refine_with_heatmap(xy, heatmap)
+    return RawLandmarks(
+        xy=project_to_image(xy, roi).astype(np.float32),
+        visibility=sigmoid(values[:, 3]).astype(np.float32),
+        presence=sigmoid(values[:, 4]).astype(np.float32),
+        pose_score=float(pose_flag),
+    )

@@ -1,0 +1,98 @@
+"""Bundled ONNX models: find them, verify them, run them (onnxruntime lives here).
+
+`models/manifest.json` lists every bundled file with its sha256; a file is checked
+against it before a session is created, so a truncated or replaced model gives a clear
+error instead of garbage landmarks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from gesturectl.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+REFETCH_HINT = (
+    "restore it with `git checkout -- models/` (or reinstall gesturectl); to rebuild it from the "
+    "MediaPipe sources run tools/fetch_blazepose_sources.sh and tools/convert_blazepose.py"
+)
+
+
+def models_dir() -> Path:
+    """The folder that holds the bundled models and their manifest."""
+    return Path(str(resources.files("gesturectl.models")))
+
+
+def load_manifest(folder: Path | None = None) -> dict[str, dict]:
+    path = (folder or models_dir()) / "manifest.json"
+    try:
+        return json.loads(path.read_text())["models"]
+    except (OSError, ValueError, KeyError) as e:
+        raise ModelError(f"cannot read the model manifest {path}: {e}; {REFETCH_HINT}") from e
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def verified_path(name: str, folder: Path | None = None) -> Path:
+    """Path of a bundled model after checking it exists and matches its manifest hash."""
+    folder = folder or models_dir()
+    entry = load_manifest(folder).get(name)
+    if entry is None:
+        raise ModelError(f"model {name!r} is not in {folder / 'manifest.json'}")
+    path = folder / entry["file"]
+    if not path.is_file():
+        raise ModelError(f"model file {path} is missing; {REFETCH_HINT}")
+    digest = sha256_of(path)
+    if digest != entry["sha256"]:
+        raise ModelError(
+            f"model file {path} is corrupt or was replaced (sha256 {digest[:12]}…, expected "
+            f"{entry['sha256'][:12]}…); {REFETCH_HINT}"
+        )
+    return path
+
+
+@dataclass(frozen=True)
+class RuntimeOptions:
+    """onnxruntime settings. One thread without spinning keeps an idle daemon cheap."""
+
+    threads: int = 1
+
+
+class OnnxModel:
+    """One onnxruntime session with named outputs."""
+
+    def __init__(self, path: Path, options: RuntimeOptions = RuntimeOptions()) -> None:
+        import onnxruntime as ort
+
+        so = ort.SessionOptions()
+        so.intra_op_num_threads = options.threads
+        so.inter_op_num_threads = 1
+        so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        so.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        so.log_severity_level = 3
+        try:
+            self._session = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+        except Exception as e:  # onnxruntime raises its own exception types
+            raise ModelError(f"onnxruntime cannot load {path}: {e}; {REFETCH_HINT}") from e
+        self.path = path
+        self.input_name = self._session.get_inputs()[0].name
+        self.input_shape = tuple(self._session.get_inputs()[0].shape)
+        self.output_names = [o.name for o in self._session.get_outputs()]
+
+    def __call__(self, x: np.ndarray) -> dict[str, np.ndarray]:
+        outs = self._session.run(None, {self.input_name: x})
+        return dict(zip(self.output_names, outs))

@@ -1,0 +1,1 @@
+"""Bundled ONNX models (installed as the package `gesturectl.models`); see MODELS.md."""
