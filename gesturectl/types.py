@@ -92,7 +92,7 @@ def _frozen_array(a: np.ndarray, dtype: type, shape: tuple[int | None, ...], wha
     arr = np.array(a, dtype=dtype, copy=True)
     ok = arr.ndim == len(shape) and all(s is None or s == n for s, n in zip(shape, arr.shape))
     if not ok:
-        want = "(" + ", ".join("K" if s is None else str(s) for s in shape) + ")"
+        want = str(tuple("K" if s is None else s for s in shape)).replace("'", "")
         raise ValueError(f"{what}: expected shape {want}, got {arr.shape}")
     arr.setflags(write=False)
     return arr

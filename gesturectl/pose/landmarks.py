@@ -30,29 +30,38 @@ class RawLandmarks:
         visibility: (39,) in [0, 1].
         presence: (39,) in [0, 1].
         pose_score: the model's "a person is in this crop" score in [0, 1].
+        heatmap_peak: (39,) peak confidence in each landmark's refinement window (0 where
+            there was none); refinement applies where it is at least 0.5.
     """
 
     xy: np.ndarray
     visibility: np.ndarray
     presence: np.ndarray
     pose_score: float
+    heatmap_peak: np.ndarray
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def refine_with_heatmap(xy: np.ndarray, heatmap: np.ndarray, kernel: int = 9, min_conf: float = 0.5) -> np.ndarray:
+def refine_with_heatmap(
+    xy: np.ndarray, heatmap: np.ndarray, kernel: int = 9, min_conf: float = 0.5
+) -> tuple[np.ndarray, np.ndarray]:
     """Refine normalized (K, 2) landmarks with a (H, W, K) heatmap of logits.
 
     A landmark whose window peak is below `min_conf`, or whose cell lies outside the map,
     is kept as it is. The refined position is the confidence-weighted mean of the cell
     indices divided by the map size (no half-cell shift, as in MediaPipe).
+
+    Returns:
+        (refined (K, 2) positions, (K,) peak confidence of each window).
     """
     hm_h, hm_w, k = heatmap.shape
     if xy.shape != (k, 2):
         raise ValueError(f"expected {k} landmarks for a heatmap of {k} channels, got {xy.shape}")
     out = np.array(xy, dtype=np.float64)
+    peaks = np.zeros(k, np.float32)
     half = (kernel - 1) // 2
     for i in range(k):
         col, row = int(xy[i, 0] * hm_w), int(xy[i, 1] * hm_h)  # truncation toward zero
@@ -62,11 +71,12 @@ def refine_with_heatmap(xy: np.ndarray, heatmap: np.ndarray, kernel: int = 9, mi
         c0, c1 = max(0, col - half), min(hm_w, col + half + 1)
         conf = sigmoid(heatmap[r0:r1, c0:c1, i].astype(np.float64))
         total = conf.sum()
-        if conf.max() >= min_conf and total > 0:
+        peaks[i] = conf.max()
+        if peaks[i] >= min_conf and total > 0:
             rows, cols = np.mgrid[r0:r1, c0:c1]
             out[i, 0] = (cols * conf).sum() / total / hm_w
             out[i, 1] = (rows * conf).sum() / total / hm_h
-    return out
+    return out, peaks
 
 
 def decode_landmarks(
@@ -83,11 +93,13 @@ def decode_landmarks(
     """
     values = np.asarray(raw, np.float32).reshape(NUM_OUTPUT_LANDMARKS, 5)
     xy = values[:, :2] / float(input_size)
+    peaks = np.zeros(NUM_OUTPUT_LANDMARKS, np.float32)
     if heatmap is not None:
-        xy = refine_with_heatmap(xy, heatmap)
+        xy, peaks = refine_with_heatmap(xy, heatmap)
     return RawLandmarks(
         xy=project_to_image(xy, roi).astype(np.float32),
         visibility=sigmoid(values[:, 3]).astype(np.float32),
         presence=sigmoid(values[:, 4]).astype(np.float32),
         pose_score=float(pose_flag),
+        heatmap_peak=peaks,
     )

@@ -1,0 +1,48 @@
+import shutil
+
+import pytest
+
+from gesturectl.errors import ModelError
+from gesturectl.pose.models import OnnxModel, load_manifest, models_dir, verified_path
+
+
+def test_bundled_models_match_their_manifest():
+    manifest = load_manifest()
+    assert set(manifest) == {"pose_detection", "pose_landmark_lite", "pose_landmark_full"}
+    for name, entry in manifest.items():
+        assert entry["licence"] == "Apache-2.0"
+        assert verified_path(name).name == entry["file"]
+
+
+@pytest.fixture
+def model_copy(tmp_path):
+    for f in ("manifest.json", "pose_landmark_lite.onnx"):
+        shutil.copy(models_dir() / f, tmp_path / f)
+    return tmp_path
+
+
+def test_missing_model_names_the_file_and_the_fix(model_copy):
+    (model_copy / "pose_landmark_lite.onnx").unlink()
+    with pytest.raises(ModelError, match=r"pose_landmark_lite.onnx is missing; restore it"):
+        verified_path("pose_landmark_lite", model_copy)
+
+
+def test_corrupt_model_is_caught_by_its_hash(model_copy):
+    p = model_copy / "pose_landmark_lite.onnx"
+    data = bytearray(p.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    p.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="corrupt or was replaced"):
+        verified_path("pose_landmark_lite", model_copy)
+
+
+def test_unloadable_file_gives_a_model_error(tmp_path):
+    bad = tmp_path / "bad.onnx"
+    bad.write_bytes(b"not a model")
+    with pytest.raises(ModelError, match="onnxruntime cannot load"):
+        OnnxModel(bad)
+
+
+def test_unknown_model_name(model_copy):
+    with pytest.raises(ModelError, match="not in"):
+        verified_path("pose_landmark_heavy", model_copy)
