@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from pathlib import Path
@@ -65,10 +64,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     return 1
-
-
-def dump_json(obj: object) -> str:
-    return json.dumps(obj, separators=(",", ":"))
 
 
 if __name__ == "__main__":

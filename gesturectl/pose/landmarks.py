@@ -60,22 +60,25 @@ def refine_with_heatmap(
     hm_h, hm_w, k = heatmap.shape
     if xy.shape != (k, 2):
         raise ValueError(f"expected {k} landmarks for a heatmap of {k} channels, got {xy.shape}")
-    out = np.array(xy, dtype=np.float64)
-    peaks = np.zeros(k, np.float32)
     half = (kernel - 1) // 2
-    for i in range(k):
-        col, row = int(xy[i, 0] * hm_w), int(xy[i, 1] * hm_h)  # truncation toward zero
-        if not (0 <= col < hm_w and 0 <= row < hm_h):
-            continue
-        r0, r1 = max(0, row - half), min(hm_h, row + half + 1)
-        c0, c1 = max(0, col - half), min(hm_w, col + half + 1)
-        conf = sigmoid(heatmap[r0:r1, c0:c1, i].astype(np.float64))
-        total = conf.sum()
-        peaks[i] = conf.max()
-        if peaks[i] >= min_conf and total > 0:
-            rows, cols = np.mgrid[r0:r1, c0:c1]
-            out[i, 0] = (cols * conf).sum() / total / hm_w
-            out[i, 1] = (rows * conf).sum() / total / hm_h
+    cols = np.trunc(xy[:, 0] * hm_w).astype(np.int64)  # truncation toward zero, as in C++
+    rows = np.trunc(xy[:, 1] * hm_h).astype(np.int64)
+    inside = (cols >= 0) & (cols < hm_w) & (rows >= 0) & (rows < hm_h)
+    # Windows are cut from a copy padded with -inf logits (zero confidence), which equals shrinking
+    # them at the edges; the sigmoid is taken on the K windows only, not the whole map.
+    padded = np.full((hm_h + 2 * half, hm_w + 2 * half, k), -np.inf)
+    padded[half:half + hm_h, half:half + hm_w] = heatmap
+    offs = np.arange(-half, half + 1)
+    r = np.clip(rows, 0, hm_h - 1)[:, None, None] + offs[None, :, None]  # (K, kernel, 1)
+    c = np.clip(cols, 0, hm_w - 1)[:, None, None] + offs[None, None, :]  # (K, 1, kernel)
+    win = sigmoid(padded[r + half, c + half, np.arange(k)[:, None, None]])  # (K, kernel, kernel)
+    total = win.sum(axis=(1, 2))
+    peaks = np.where(inside, win.max(axis=(1, 2)), 0.0).astype(np.float32)
+    use = inside & (peaks >= min_conf) & (total > 0)
+    safe = np.where(total > 0, total, 1.0)
+    out = np.array(xy, dtype=np.float64)
+    out[use, 0] = ((win * c).sum(axis=(1, 2)) / safe / hm_w)[use]
+    out[use, 1] = ((win * r).sum(axis=(1, 2)) / safe / hm_h)[use]
     return out, peaks
 
 
