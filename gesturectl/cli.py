@@ -1,6 +1,7 @@
 """Command line: the composition root. Builds every object once and wires the stages.
 
     gesturectl pose [IMAGE|VIDEO ...] [-o OUT] [--json] [--model lite|full] [--config FILE]
+    gesturectl record --source VIDEO|PHOTO -o trace.jsonl [--layout coco17|blazepose33]
 """
 
 from __future__ import annotations
@@ -45,6 +46,13 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--coco", action="store_true", help="report the 17 COCO keypoints instead of the 33 landmarks")
     p.add_argument("--model", choices=["lite", "full"], help="landmark model (overrides the config)")
     p.add_argument("--config", type=Path, help="config file (default: built-in defaults)")
+
+    r = sub.add_parser("record", help="run the pose engine on a source and write a trace (JSON Lines)")
+    r.add_argument("--source", type=Path, required=True, help="a video file, or a photo (held as a still pose)")
+    r.add_argument("-o", "--output", type=Path, required=True, help="trace file to write (.jsonl)")
+    r.add_argument("--layout", choices=["coco17", "blazepose33"], default="coco17")
+    r.add_argument("--still-seconds", type=float, default=2.0, help="how long a photo is held (default 2 s)")
+    r.add_argument("--config", type=Path, help="config file (default: built-in defaults)")
     return ap
 
 
@@ -58,6 +66,10 @@ def main(argv: list[str] | None = None) -> int:
             from gesturectl.pose_command import run_pose_command
 
             return run_pose_command(args, _demo_image)
+        if args.command == "record":
+            from gesturectl.record_command import run_record_command
+
+            return run_record_command(args)
     except GesturectlError as e:
         print(f"gesturectl: error: {e}", file=sys.stderr)
         return 2
