@@ -59,7 +59,7 @@ def _build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING, format="gesturectl: %(levelname)s: %(message)s"
+        level=logging.INFO if args.verbose else logging.WARNING, format="gesturectl: %(levelname)s: %(message)s"
     )
     try:
         if args.command == "pose":

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +20,7 @@ from gesturectl.sources import VideoFileSource, is_video, read_image
 from gesturectl.types import Frame, Pose
 
 NO_PERSON = "no person found"
+log = logging.getLogger(__name__)
 
 
 def _output_for(src: Path, out: Path | None, many: bool, video: bool) -> Path:
@@ -99,9 +102,18 @@ def run_pose_command(args, demo_image: Callable[[], np.ndarray]) -> int:
     cfg = load_config(args.config)
     settings = cfg.pose.settings()
     if args.model:
-        settings = type(settings)(**{**settings.__dict__, "model": args.model})
-    est = BlazePoseEstimator.from_settings(settings, StageTimer())
-    min_score = cfg.pose.draw_min_score
+        settings = dataclasses.replace(settings, model=args.model)
+    timer = StageTimer()
+    est = BlazePoseEstimator.from_settings(settings, timer)
+    try:
+        return _run_inputs(args, est, cfg.pose.draw_min_score, demo_image)
+    finally:
+        for stage, cpu_s in timer.cpu_s.items():
+            calls = timer.calls[stage]
+            log.info("stage %s: %d calls, %.2f ms CPU per call", stage, calls, 1000 * cpu_s / calls)
+
+
+def _run_inputs(args, est: BlazePoseEstimator, min_score: float, demo_image: Callable[[], np.ndarray]) -> int:
     inputs: list[Path] = args.inputs
     many = len(inputs) > 1
     if not inputs:

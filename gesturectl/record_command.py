@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from gesturectl.config import load_config
@@ -12,27 +13,26 @@ from gesturectl.traces import TraceHeader, TraceWriter
 from gesturectl.types import Frame
 
 
-def _frames(src: Path, still_s: float, fps: float):
-    """Frames of a video, or a still photo repeated for `still_s` seconds (a held pose)."""
+def _open(src: Path, still_s: float, fps: float) -> tuple[float, Iterator[Frame]]:
+    """(fps, frames) of a video, or of a still photo repeated for `still_s` seconds (a held pose)."""
     if is_video(src):
         video = VideoFileSource(src)
-        try:
-            yield video.fps
-            yield from video
-        finally:
-            video.close()
-        return
+
+        def frames() -> Iterator[Frame]:
+            try:
+                yield from video
+            finally:
+                video.close()
+
+        return video.fps, frames()
     image = read_image(src)
-    yield fps
-    for i in range(max(1, round(still_s * fps))):
-        yield Frame(image, i / fps, i)
+    return fps, (Frame(image, i / fps, i) for i in range(max(1, round(still_s * fps))))
 
 
 def run_record_command(args) -> int:
     cfg = load_config(args.config)
     est = BlazePoseEstimator.from_settings(cfg.pose.settings())
-    frames = _frames(args.source, args.still_seconds, 30.0)
-    fps = next(frames)
+    fps, frames = _open(args.source, args.still_seconds, 30.0)
     writer = None
     found = total = 0
     with open(args.output, "w", encoding="utf-8") as out:

@@ -48,9 +48,9 @@ class TraceWriter:
 
     def write(self, t: float, pose: Pose | None) -> None:
         if pose is not None and pose.layout != self._header.layout:
-            pose = pose.to_coco() if self._header.layout == "coco17" else None
-            if pose is None:
-                raise ValueError("cannot write a coco17 pose into a blazepose33 trace")
+            if self._header.layout != "coco17":
+                raise ValueError(f"cannot write a {pose.layout} pose into a {self._header.layout} trace")
+            pose = pose.to_coco()
         kps = None if pose is None else [
             [round(float(x), 2), round(float(y), 2), round(float(s), 4)]
             for (x, y), s in zip(pose.keypoints, pose.scores)

@@ -8,7 +8,7 @@ first onto the second. "Left" is always the person's left, as in both datasets.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum
 
 import numpy as np
@@ -143,13 +143,11 @@ class Pose:
     image_size: tuple[int, int]
     presence: float = 1.0
     t: float = 0.0
-    _k: int = field(default=0, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         k = len(joint_names(self.layout))
         object.__setattr__(self, "keypoints", _frozen_array(self.keypoints, np.float32, (k, 2), "Pose.keypoints"))
         object.__setattr__(self, "scores", _frozen_array(self.scores, np.float32, (k,), "Pose.scores"))
-        object.__setattr__(self, "_k", k)
         w, h = self.image_size
         if w <= 0 or h <= 0:
             raise ValueError(f"Pose.image_size: expected positive (width, height), got {self.image_size}")

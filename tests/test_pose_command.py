@@ -27,8 +27,15 @@ def test_demo_photo_draws_and_prints_json(tmp_path, capsys):
     # the astronaut's nose is near (222, 128) in the 512×512 photo, her left shoulder right of her right one
     assert abs(kps["nose"]["x"] - 222) < 10 and abs(kps["nose"]["y"] - 128) < 10
     assert kps["left_shoulder"]["x"] > kps["right_shoulder"]["x"]
+    import skimage.data
+
     drawn = cv2.imread(str(out))
-    assert drawn.shape == (512, 512, 3)
+    photo = cv2.cvtColor(skimage.data.astronaut(), cv2.COLOR_RGB2BGR)
+    assert drawn.shape == photo.shape
+    # the right shoulder (her right, image left) has the blue right-side dot drawn on it
+    x, y = round(kps["right_shoulder"]["x"]), round(kps["right_shoulder"]["y"])
+    assert tuple(int(v) for v in drawn[y, x]) == (255, 120, 0)
+    assert (drawn != photo).any(axis=2).mean() < 0.05  # a drawing on the photo, not a different picture
 
 
 def test_nobody_in_view_is_a_clear_message_not_a_crash(tmp_path, capsys):

@@ -32,6 +32,12 @@ def test_round_trip_keeps_poses_times_and_gaps(tmp_path):
     assert got[2][1].xy(CocoJoint.LEFT_WRIST) == (30.0, 31.0)  # BlazePose left wrist, landmark 15
 
 
+def test_a_coco_pose_cannot_go_into_a_blazepose_trace():
+    w = TraceWriter(io.StringIO(), TraceHeader("blazepose33", (640, 480), 30))
+    with pytest.raises(ValueError, match="cannot write a coco17 pose into a blazepose33 trace"):
+        w.write(0.0, make_pose())
+
+
 def test_bad_traces_name_file_and_line(tmp_path):
     p = tmp_path / "t.jsonl"
     p.write_text('{"format": "something-else"}\n')
