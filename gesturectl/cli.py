@@ -2,6 +2,8 @@
 
     gesturectl pose [IMAGE|VIDEO ...] [-o OUT] [--json] [--model lite|full] [--config FILE]
     gesturectl record --source VIDEO|PHOTO -o trace.jsonl [--layout coco17|blazepose33]
+    gesturectl replay TRACE [--config FILE] [--json]
+    gesturectl eval DIR [--config FILE] [--json]
 """
 
 from __future__ import annotations
@@ -53,6 +55,17 @@ def _build_parser() -> argparse.ArgumentParser:
     r.add_argument("--layout", choices=["coco17", "blazepose33"], default="coco17")
     r.add_argument("--still-seconds", type=float, default=2.0, help="how long a photo is held (default 2 s)")
     r.add_argument("--config", type=Path, help="config file (default: built-in defaults)")
+
+    rp = sub.add_parser("replay", help="recognize gestures in a trace; print events and their actions (dry run)")
+    rp.add_argument("trace", type=Path)
+    rp.add_argument("--config", type=Path, help="config file (default: built-in defaults)")
+    rp.add_argument("--json", action="store_true", help="one JSON object per event on stdout, nothing else")
+
+    ev = sub.add_parser("eval", help="score the recognizer on traces with NAME.labels.json sidecars")
+    ev.add_argument("dir", type=Path)
+    ev.add_argument("--config", type=Path, help="config file (default: built-in defaults)")
+    ev.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    ev.add_argument("--tolerance", type=float, default=1.0, help="seconds after a label's end an event may come")
     return ap
 
 
@@ -70,6 +83,14 @@ def main(argv: list[str] | None = None) -> int:
             from gesturectl.record_command import run_record_command
 
             return run_record_command(args)
+        if args.command == "replay":
+            from gesturectl.replay_command import run_replay_command
+
+            return run_replay_command(args)
+        if args.command == "eval":
+            from gesturectl.eval_command import run_eval_command
+
+            return run_eval_command(args)
     except GesturectlError as e:
         print(f"gesturectl: error: {e}", file=sys.stderr)
         return 2

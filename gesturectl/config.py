@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from gesturectl.actions.spec import ActionSpec, AppSpec, BindingSpec
 from gesturectl.errors import ConfigError
+from gesturectl.gestures.spec import RecognizerSpec
 from gesturectl.pose.blazepose import BlazePoseSettings
 
 
@@ -31,6 +33,7 @@ class PoseConfig(_Strict):
     nms_iou: float = Field(0.3, gt=0.0, lt=1.0)
     track: bool = True
     threads: int = Field(1, ge=1, le=64)
+    recheck_s: float = Field(0.5, gt=0.0, le=60.0)
     draw_min_score: float = Field(0.5, ge=0.0, le=1.0)
 
     def settings(self) -> BlazePoseSettings:
@@ -41,12 +44,39 @@ class PoseConfig(_Strict):
             nms_iou=self.nms_iou,
             track=self.track,
             threads=self.threads,
+            recheck_s=self.recheck_s,
         )
 
 
 class Config(_Strict):
     version: Literal[1] = 1
     pose: PoseConfig = PoseConfig()
+    gestures: RecognizerSpec = RecognizerSpec()
+    apps: dict[str, AppSpec] = Field(default_factory=dict)
+    actions: dict[str, ActionSpec] = Field(default_factory=dict)
+    bindings: tuple[BindingSpec, ...] = ()
+
+    @model_validator(mode="after")
+    def _references(self) -> Config:
+        """Every name a binding or action uses must be defined (listing the valid ones)."""
+        problems = []
+        gestures = set(self.gestures.definitions)
+        for i, b in enumerate(self.bindings):
+            if b.gesture not in gestures:
+                problems.append(f"bindings.{i}.gesture: unknown gesture {b.gesture!r}; defined: {sorted(gestures)}")
+            if b.action not in self.actions:
+                problems.append(f"bindings.{i}.action: unknown action {b.action!r}; defined: {sorted(self.actions)}")
+            if b.when is not None and b.when.app not in self.apps:
+                problems.append(f"bindings.{i}.when.app: unknown app {b.when.app!r}; defined: {sorted(self.apps)}")
+        for name, a in self.actions.items():
+            app = a.launch or a.close
+            if app is not None and app not in self.apps:
+                problems.append(f"actions.{name}: unknown app {app!r}; defined: {sorted(self.apps)}")
+            if a.launch is not None and app in self.apps and not self.apps[app].argv:
+                problems.append(f"actions.{name}: app {app!r} has no argv to launch it with")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
 
 def default_config_text() -> str:
@@ -90,7 +120,11 @@ def parse_config(text: str, source: str = "<config>") -> Config:
             line = _line_of(tree, err["loc"])
             where = f" (line {line})" if line else ""
             got = f" (got {err['input']!r})" if err["type"] != "missing" and not isinstance(err["input"], dict) else ""
-            lines.append(f"  {path}{where}: {err['msg']}{got}")
+            msg = err["msg"].removeprefix("Value error, ")
+            if not err["loc"]:  # cross-reference problems: each already names its own path
+                lines.extend(f"  {m}" for m in msg.split("; "))
+                continue
+            lines.append(f"  {path}{where}: {msg}{got}")
         raise ConfigError(f"{source}: {len(lines)} problem(s):\n" + "\n".join(lines)) from None
 
 

@@ -185,3 +185,20 @@ class Pose:
                 for n, (x, y), s in zip(names, self.keypoints, self.scores)
             },
         }
+
+
+@dataclass(frozen=True)
+class GestureEvent:
+    """A gesture the recognizer saw.
+
+    Attributes:
+        gesture: its name in the config (e.g. "zoom_in").
+        t: time of the frame on which it completed, in seconds (the pose's clock).
+        strength: how far past its threshold the motion went (1.0 = just reached; holds are 1.0).
+        repeat: 0 for the first event of a gesture, 1, 2, ... for each repeat while its motion continues.
+    """
+
+    gesture: str
+    t: float
+    strength: float = 1.0
+    repeat: int = 0

@@ -27,8 +27,8 @@ def test_every_problem_is_reported_with_path_and_line():
 
 
 def test_unknown_section_and_bad_yaml():
-    with pytest.raises(ConfigError, match=r"gestures \(line 1\): Extra inputs"):
-        parse_config("gestures: {}\n")
+    with pytest.raises(ConfigError, match=r"colours \(line 2\): Extra inputs"):
+        parse_config("gestures: {}\ncolours: {}\n")
     with pytest.raises(ConfigError, match="not valid YAML"):
         parse_config("pose: [unclosed\n")
     with pytest.raises(ConfigError, match="top level must be a mapping"):

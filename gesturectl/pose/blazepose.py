@@ -7,11 +7,16 @@
                                      (pose score < min_presence: drop the ROI, detect again)
 
 In a video the detector runs only when the person is lost; otherwise the ROI follows the
-landmarks of the previous frame, which is both faster and steadier.
+landmarks of the previous frame, which is both faster and steadier. The two alignment points
+that place the next ROI pass through a One Euro filter first (in units of the ROI's side; a
+very low cutoff when still, opening fast with motion, as MediaPipe does for its auxiliary
+landmarks): without it the crop and the landmarks feed back on each other and a still person's
+joints flicker between two solutions, and the ROI drifts toward a neighbour in a group.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +37,7 @@ from gesturectl.pose.landmarks import AUX_CENTRE, AUX_SIZE, NUM_BODY_LANDMARKS, 
 from gesturectl.pose.models import OnnxModel, RuntimeOptions, verified_path
 from gesturectl.pose.preprocess import crop_tensor
 from gesturectl.pose.roi import Roi, letterbox_roi, roi_from_alignment
+from gesturectl.smoothing import OneEuroFilter
 from gesturectl.types import Frame, Pose
 
 DETECTOR_INPUT = 224
@@ -40,6 +46,10 @@ LANDMARK_MODELS = ("lite", "full")
 # Anchors at or above this score join the weighted-NMS clusters (MediaPipe's decoder threshold);
 # the user's `min_detection_score` then applies to each cluster's strongest member.
 CANDIDATE_SCORE = 0.5
+# One Euro filter of the tracking alignment points, in ROI sides: (min_cutoff_hz, beta, d_cutoff_hz).
+ROI_FILTER = (0.01, 10.0, 1.0)
+# A tracked ROI whose centre is this fraction of a side away from the tracked person's detection is re-seeded.
+DRIFT_FRACTION = 0.2
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,7 @@ class BlazePoseSettings:
         nms_iou: overlap above which two detections are one person.
         track: follow the person from frame to frame instead of detecting every frame.
         threads: onnxruntime intra-op threads.
+        recheck_s: while tracking, run the detector this often to keep the track on its person.
     """
 
     model: str = "full"
@@ -61,6 +72,7 @@ class BlazePoseSettings:
     nms_iou: float = 0.3
     track: bool = True
     threads: int = 1
+    recheck_s: float = 0.5
 
 
 class StageTimer:
@@ -120,6 +132,14 @@ def roi_from_landmarks(lm: RawLandmarks) -> Roi:
     return roi_from_alignment(tuple(lm.xy[AUX_CENTRE]), tuple(lm.xy[AUX_SIZE]))
 
 
+def nearest_roi(rois: list[Roi], ref: Roi, max_fraction: float = 0.5) -> Roi | None:
+    """The ROI whose centre is nearest `ref`'s, if within `max_fraction` of ref's side."""
+    best = min(rois, key=lambda r: math.hypot(r.cx - ref.cx, r.cy - ref.cy), default=None)
+    if best is None or math.hypot(best.cx - ref.cx, best.cy - ref.cy) > max_fraction * ref.size:
+        return None
+    return best
+
+
 class BlazePoseEstimator:
     """Frame → Pose | None, with ROI tracking between frames.
 
@@ -139,6 +159,10 @@ class BlazePoseEstimator:
         self._settings = settings
         self._timer = timer or StageTimer()
         self._roi: Roi | None = None
+        self._roi_filter = OneEuroFilter(*ROI_FILTER)
+        self._roi_scale: float | None = None
+        self._anchor: Roi | None = None  # the tracked person as the detector last saw them
+        self._anchor_t: float | None = None
         self.last_roi: Roi | None = None  # for drawing and debugging only
 
     @classmethod
@@ -157,31 +181,67 @@ class BlazePoseEstimator:
 
     def reset(self) -> None:
         self._roi = None
+        self._anchor = self._anchor_t = None
+        self._reset_filter()
 
     def estimate(self, frame: Frame) -> Pose | None:
         image = frame.image
         h, w = image.shape[:2]
         tracked = self._roi is not None and self._settings.track
-        roi = self._roi if tracked else self._detect(image)
+        roi = self._roi if tracked else self._detect(image, frame.t)
+        if not tracked:
+            self._reset_filter()
+        elif self._anchor_t is None or frame.t - self._anchor_t >= self._settings.recheck_s:
+            roi = self._recheck(image, roi, frame.t)
         if roi is None:
             self._roi = None
             return None
         lm = self._timer.record("landmarks", lambda: self._landmarks(image, roi))
         if lm.pose_score < self._settings.min_presence and tracked:
-            roi = self._detect(image)  # lost while tracking: look again in this same frame
+            roi = self._detect(image, frame.t, near=self._anchor)  # lost: look again in this same frame
+            self._reset_filter()
             lm = self._timer.record("landmarks", lambda: self._landmarks(image, roi)) if roi else None
         if lm is None or lm.pose_score < self._settings.min_presence:
             self._roi = None
             return None
         self.last_roi = roi
-        self._roi = roi_from_landmarks(lm)
+        self._roi = self._next_roi(lm, roi, frame.t)
         body = slice(0, NUM_BODY_LANDMARKS)
         return Pose(lm.xy[body], lm.visibility[body], "blazepose33", (w, h), lm.pose_score, frame.t)
 
-    def _detect(self, image: np.ndarray) -> Roi | None:
+    def _reset_filter(self) -> None:
+        self._roi_filter.reset()
+        self._roi_scale = None
+
+    def _next_roi(self, lm: RawLandmarks, roi: Roi, t: float) -> Roi:
+        """The ROI for the next frame, from this frame's alignment points after the One Euro filter."""
+        if self._roi_scale is None:  # the filter's unit: the ROI side when the track started
+            self._roi_scale = roi.size
+        pts = np.stack([lm.xy[AUX_CENTRE], lm.xy[AUX_SIZE]]).astype(np.float64) / self._roi_scale
+        pts = self._roi_filter(t, pts) * self._roi_scale
+        return roi_from_alignment(tuple(pts[0]), tuple(pts[1]))
+
+    def _detect(self, image: np.ndarray, t: float, near: Roi | None = None) -> Roi | None:
+        """ROI of the person to follow: the one nearest `near` (the tracked person) if given and
+        still there, else the largest and most central. It becomes the track's anchor."""
         dets = self._timer.record("detector", lambda: self._detector(image))
-        det = pick_person(dets)  # type: ignore[arg-type]
-        if det is None:
-            return None
         h, w = image.shape[:2]
-        return roi_from_detection(det, w, h)
+        roi = nearest_roi([roi_from_detection(d, w, h) for d in dets], near) if near is not None else None
+        if roi is None:
+            det = pick_person(dets)  # type: ignore[arg-type]
+            roi = None if det is None else roi_from_detection(det, w, h)
+        self._anchor, self._anchor_t = roi, t
+        return roi
+
+    def _recheck(self, image: np.ndarray, roi: Roi, t: float) -> Roi:
+        """Keep the track on its person: if the ROI has drifted away from where the detector now
+        sees that person (toward a neighbour, typically), start again from the detection."""
+        prev = self._anchor
+        anchor = self._detect(image, t, near=prev if prev is not None else roi)
+        if anchor is None or (prev is not None and nearest_roi([anchor], prev) is None):
+            self._anchor = prev  # the tracked person is not detected now: trust the landmarks
+            return roi
+        if math.hypot(anchor.cx - roi.cx, anchor.cy - roi.cy) > DRIFT_FRACTION * anchor.size:
+            self._reset_filter()
+            return anchor
+        return roi

@@ -1,0 +1,1 @@
+"""OS actions: hotkeys, launching and closing applications, and their config."""

@@ -1,0 +1,1 @@
+"""Temporal gesture recognition: body-frame features, the YAML grammar, and the recognizer."""

@@ -1,0 +1,95 @@
+"""Turn grammar specs into small pure functions of a `BodyFrame`.
+
+A condition is `check(frame, slack) -> bool`: `slack` (sw, or sw/s for speeds) loosens every
+threshold, which is how exit hysteresis works — a phase is entered with slack 0 and stays while
+the conditions hold with the gesture's hysteresis. A missing point makes a condition false.
+A quantity is `value(frame) -> float | None` (None when a point is missing).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+from gesturectl.gestures.features import BodyFrame
+from gesturectl.gestures.spec import Condition, Quantity
+
+Check = Callable[[BodyFrame, float], bool]
+Value = Callable[[BodyFrame], "float | None"]
+
+# Speeds are noisier than positions: their slack is this many sw/s per sw of positional slack.
+SPEED_SLACK_PER_SW = 2.0
+
+
+def compile_quantity(q: Quantity) -> Value:
+    """A function reading the quantity from a body frame."""
+    if q.x is not None or q.y is not None:
+        name, axis = (q.x, 0) if q.x is not None else (q.y, 1)
+
+        def coord(f: BodyFrame) -> float | None:
+            p = f.points.get(name)
+            return None if p is None else p[axis]
+
+        return coord
+    if q.distance is not None:
+        a, b = q.distance
+
+        def dist(f: BodyFrame) -> float | None:
+            pa, pb = f.points.get(a), f.points.get(b)
+            return None if pa is None or pb is None else math.hypot(pa[0] - pb[0], pa[1] - pb[1])
+
+        return dist
+    (a, b), axis = (q.dx, 0) if q.dx is not None else (q.dy, 1)
+
+    def diff(f: BodyFrame) -> float | None:
+        pa, pb = f.points.get(a), f.points.get(b)
+        return None if pa is None or pb is None else pa[axis] - pb[axis]
+
+    return diff
+
+
+def _within(value: float | None, lo: float | None, hi: float | None, slack: float) -> bool:
+    if value is None:
+        return False
+    return (lo is None or value > lo - slack) and (hi is None or value < hi + slack)
+
+
+def compile_condition(c: Condition) -> Check:
+    """A function telling whether the condition holds in a body frame, loosened by `slack`."""
+    check = _compile_kind(c)
+    if not c.missing_ok:
+        return check
+    points = c.read_points()
+    return lambda f, slack: not f.has(points) or check(f, slack)
+
+
+def _compile_kind(c: Condition) -> Check:
+    kind = c.kinds()[0]
+    if kind == "any_of":
+        branches = [compile_all(b) for b in c.any_of]
+        return lambda f, slack: any(br(f, slack) for br in branches)
+    if kind == "speed":
+        name = c.speed
+
+        def speed(f: BodyFrame, slack: float) -> bool:
+            return _within(f.speeds.get(name), c.min, c.max, slack * SPEED_SLACK_PER_SW)
+
+        return speed
+    if kind == "distance":
+        value = compile_quantity(Quantity(distance=c.distance))
+        return lambda f, slack: _within(value(f), c.min, c.max, slack)
+    a, b = getattr(c, kind)
+    axis, sign = {"above": ("dy", 1.0), "below": ("dy", -1.0), "left_of": ("dx", 1.0), "right_of": ("dx", -1.0)}[kind]
+    diff = compile_quantity(Quantity(**{axis: (a, b)}))
+
+    def compare(f: BodyFrame, slack: float) -> bool:
+        d = diff(f)
+        return d is not None and sign * d > c.margin - slack
+
+    return compare
+
+
+def compile_all(conditions: Sequence[Condition]) -> Check:
+    """A function that holds when every condition holds (an empty list always holds)."""
+    checks = [compile_condition(c) for c in conditions]
+    return lambda f, slack: all(ch(f, slack) for ch in checks)

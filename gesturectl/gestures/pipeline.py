@@ -1,0 +1,45 @@
+"""Smoothing + recognition over a stream of poses: the part of the loop after the pose model.
+
+`GesturePipeline.update(pose)` is what the daemon calls per frame; `recognize(stream)` runs a
+whole recorded stream (a trace, a puppet script) and returns its events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from gesturectl.gestures.recognizer import Recognizer
+from gesturectl.gestures.spec import RecognizerSpec
+from gesturectl.smoothing import PoseSmoother
+from gesturectl.types import GestureEvent, Pose
+
+
+class GesturePipeline:
+    """Pose | None -> list[GestureEvent]: One Euro smoothing (if enabled), then the recognizer."""
+
+    def __init__(self, spec: RecognizerSpec) -> None:
+        s = spec.smoothing
+        self._smoother = (
+            PoseSmoother(s.min_cutoff_hz, s.beta, s.d_cutoff_hz, spec.min_joint_score, spec.max_dropout_s)
+            if s.enabled else None
+        )
+        self.recognizer = Recognizer(spec)
+
+    def reset(self) -> None:
+        if self._smoother is not None:
+            self._smoother.reset()
+        self.recognizer.reset()
+
+    def update(self, pose: Pose | None) -> list[GestureEvent]:
+        if self._smoother is not None:
+            pose = self._smoother.update(pose)
+        return self.recognizer.update(pose)
+
+
+def recognize(spec: RecognizerSpec, stream: Iterable[tuple[float, Pose | None]]) -> list[GestureEvent]:
+    """Every event a fresh pipeline produces over a stream of (t, pose or None)."""
+    pipe = GesturePipeline(spec)
+    events: list[GestureEvent] = []
+    for _, pose in stream:
+        events.extend(pipe.update(pose))
+    return events

@@ -1,0 +1,204 @@
+"""One gesture's state machine: phases in sequence, holds, motion, repeats, cooldown, re-arming.
+
+`step(frame, engaged)` returns a `Candidate` when the gesture completes on this frame; the
+recognizer decides which candidate fires (priority, refractory) and calls `commit()` on the
+winner and `suppress()` on the others. After firing, a gesture is *spent* until its first
+phase's conditions have clearly stopped holding (exit hysteresis) and its cooldown has passed, so
+a pose held after it fired never fires again. A repeating gesture fires once more for each extra
+`repeat.step` of motion while the motion continues, at most `repeat.max_per_s` times a second.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from gesturectl.gestures.conditions import Check, Value, compile_all, compile_quantity
+from gesturectl.gestures.features import BodyFrame
+from gesturectl.gestures.spec import GestureSpec, Phase
+
+
+@dataclass(frozen=True)
+class Candidate:
+    gesture: str
+    t: float
+    strength: float
+    repeat: int
+
+
+class _PhaseState:
+    """A compiled phase and its running state."""
+
+    def __init__(self, spec: Phase) -> None:
+        self.spec = spec
+        self.check: Check = compile_all(spec.when)
+        self.value: Value | None = compile_quantity(spec.motion.change) if spec.motion else None
+        self.samples: deque[tuple[float, float]] = deque(maxlen=256)
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget all progress."""
+        self.break_run()
+        self.last_done: float | None = None  # last time satisfied (kept when the run breaks)
+
+    def break_run(self) -> None:
+        """The conditions stopped holding: the next phase may still follow within its max_gap_s."""
+        self.run_start: float | None = None  # conditions continuously true since
+        self.done_since: float | None = None  # satisfied continuously since
+        self.samples.clear()
+
+    def motion_progress(self, t: float, since: float) -> tuple[float, float] | None:
+        """(signed change toward `by`, current value) over the window, or None without samples."""
+        m = self.spec.motion
+        window = [v for ts, v in self.samples if ts >= max(since, t - m.within_s) - 1e-9]
+        if not window:
+            return None
+        now = window[-1]
+        change = now - min(window) if m.by > 0 else max(window) - now
+        return change, now
+
+
+class SequenceMatcher:
+    """Matches one gesture spec against a stream of body frames."""
+
+    def __init__(self, name: str, spec: GestureSpec, max_dropout_s: float) -> None:
+        self.name = name
+        self.spec = spec
+        self.points = spec.required_points()
+        self._phases = [_PhaseState(p) for p in spec.phases]
+        self._max_dropout_s = max_dropout_s
+        self._last_seen: float | None = None
+        self._spent = False
+        self._rearmed = False
+        self._last_event_t: float | None = None
+        self._repeats = 0
+        self._repeat_ref = 0.0
+        self._repeat_best = 0.0
+        self._repeat_best_t = 0.0
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def suppress(self) -> None:
+        """Drop progress toward the gesture (another gesture fired, or the person left)."""
+        for ph in self._phases:
+            ph.clear()
+
+    def consume(self) -> None:
+        """Another gesture won this frame's conflict: this one's pose is used up until it re-arms."""
+        self._spent, self._rearmed = True, False
+        self.suppress()
+
+    def commit(self, c: Candidate) -> None:
+        """The recognizer fired this candidate."""
+        self._last_event_t = c.t
+        last = self._phases[-1]
+        if c.repeat == 0:
+            self._spent, self._rearmed, self._repeats = True, False, 0
+            if last.value is not None and last.samples:
+                self._repeat_ref = self._repeat_best = last.samples[-1][1]
+                self._repeat_best_t = c.t
+            for ph in self._phases[:-1]:
+                ph.clear()
+        else:
+            self._repeats = c.repeat
+            self._repeat_ref += self.spec.repeat.step * (1.0 if last.spec.motion.by > 0 else -1.0)
+
+    # -- per frame ---------------------------------------------------------------------------
+    def step(self, frame: BodyFrame, engaged: bool) -> Candidate | None:
+        """Advance on one frame; a Candidate when the gesture (or a repeat of it) completes now."""
+        t = frame.t
+        if not frame.has(self.points):
+            if self._last_seen is not None and t - self._last_seen > self._max_dropout_s:
+                self.suppress()
+            return None  # a short dropout is skipped, not guessed
+        if self._last_seen is not None and t - self._last_seen > self._max_dropout_s:
+            self.suppress()
+        self._last_seen = t
+        gate = engaged or not self.spec.engage
+        if self._spent:
+            return self._step_spent(frame, gate)
+        return self._advance(frame, gate)
+
+    def _advance(self, frame: BodyFrame, gate: bool) -> Candidate | None:
+        t, hyst = frame.t, self.spec.hysteresis
+        prev: _PhaseState | None = None
+        strength = 0.0
+        for ph in self._phases:
+            slack = hyst if ph.run_start is not None else 0.0
+            if not (gate and ph.check(frame, slack)):
+                ph.break_run()
+                prev = ph
+                continue
+            if ph.run_start is None:
+                ph.run_start = t
+            if ph.value is not None:
+                v = ph.value(frame)
+                if v is not None:
+                    ph.samples.append((t, v))
+            ok, strength = self._satisfied(ph, prev, t)
+            if ok:
+                ph.done_since = t if ph.done_since is None else ph.done_since
+                ph.last_done = t
+            else:
+                ph.done_since = None
+            prev = ph
+        last = self._phases[-1]
+        if last.last_done == t and self._cooled(t):
+            return Candidate(self.name, t, strength, 0)
+        return None
+
+    def _satisfied(self, ph: _PhaseState, prev: _PhaseState | None, t: float) -> tuple[bool, float]:
+        since = ph.run_start
+        if prev is not None:
+            if prev.last_done is None or t - prev.last_done > ph.spec.max_gap_s:
+                return False, 0.0
+            since = max(since, prev.done_since if prev.done_since is not None else prev.last_done)
+        if t - since < ph.spec.hold_s - 1e-9:
+            return False, 0.0
+        if ph.value is None:
+            return True, 1.0
+        ref = ph.run_start if prev is None else min(prev.last_done, t)
+        got = ph.motion_progress(t, ref)
+        by = abs(ph.spec.motion.by)
+        if got is None or got[0] < by:
+            return False, 0.0
+        return True, got[0] / by
+
+    def _cooled(self, t: float) -> bool:
+        return self._last_event_t is None or t - self._last_event_t >= self.spec.cooldown_s
+
+    def _step_spent(self, frame: BodyFrame, gate: bool) -> Candidate | None:
+        t = frame.t
+        first = self._phases[0]
+        if not (gate and first.check(frame, self.spec.hysteresis)):
+            self._rearmed = True
+        rep = self._repeat_candidate(frame, gate)
+        if rep is not None:
+            return rep
+        if self._rearmed and self._cooled(t) and not self._repeat_active(t):
+            self._spent = False
+            self.suppress()
+            return self._advance(frame, gate)
+        return None
+
+    def _repeat_active(self, t: float) -> bool:
+        r = self.spec.repeat
+        return r is not None and t - self._repeat_best_t <= self._phases[-1].spec.motion.within_s
+
+    def _repeat_candidate(self, frame: BodyFrame, gate: bool) -> Candidate | None:
+        r, last = self.spec.repeat, self._phases[-1]
+        if r is None or not self._repeat_active(frame.t):
+            return None
+        v = last.value(frame)
+        if v is None or not (gate and last.check(frame, self.spec.hysteresis)):
+            self._repeat_best_t = -1e9  # the motion stopped: no more repeats
+            return None
+        sign = 1.0 if last.spec.motion.by > 0 else -1.0
+        if sign * (v - self._repeat_best) > 0:
+            self._repeat_best, self._repeat_best_t = v, frame.t
+        elif sign * (self._repeat_best - v) > r.step / 2:
+            self._repeat_best_t = -1e9  # reversed
+            return None
+        since_last = frame.t - (self._last_event_t if self._last_event_t is not None else -1e9)
+        if sign * (v - self._repeat_ref) >= r.step and since_last >= 1.0 / r.max_per_s:
+            return Candidate(self.name, frame.t, sign * (v - self._repeat_ref) / r.step, self._repeats + 1)
+        return None
