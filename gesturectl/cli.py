@@ -4,6 +4,9 @@
     gesturectl record --source VIDEO|PHOTO -o trace.jsonl [--layout coco17|blazepose33]
     gesturectl replay TRACE [--config FILE] [--json]
     gesturectl eval DIR [--config FILE] [--json]
+    gesturectl run [--source SRC] [--config FILE] [--dry-run] [--exit-at-end]
+    gesturectl status | pause | resume | reload | stop
+    gesturectl cameras
 """
 
 from __future__ import annotations
@@ -66,6 +69,23 @@ def _build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--config", type=Path, help="config file (default: built-in defaults)")
     ev.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     ev.add_argument("--tolerance", type=float, default=1.0, help="seconds after a label's end an event may come")
+
+    run = sub.add_parser("run", help="run the gesture-control daemon")
+    run.add_argument("--source", help="camera index, /dev/videoN, video, image folder, trace (.jsonl) or 'demo' "
+                                      "(default: daemon.source in the config, camera 0)")
+    run.add_argument("--config", type=Path, help="config file (default: ~/.config/gesturectl/config.yaml if it "
+                                                 "exists, else built-in defaults)")
+    run.add_argument("--dry-run", action="store_true", help="print each action instead of performing it")
+    run.add_argument("--exit-at-end", action="store_true", help="stop when a file or trace source ends")
+    run.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                     help="log details and per-stage CPU times")
+    for name, text in (("status", "show the running daemon's state"), ("pause", "pause gestures"),
+                       ("resume", "resume gestures"), ("reload", "reload the config (the old one stays if invalid)"),
+                       ("stop", "stop the daemon")):
+        c = sub.add_parser(name, help=text)
+        if name == "status":
+            c.add_argument("--json", action="store_true")
+    sub.add_parser("cameras", help="list the cameras OpenCV can open")
     return ap
 
 
@@ -91,6 +111,18 @@ def main(argv: list[str] | None = None) -> int:
             from gesturectl.eval_command import run_eval_command
 
             return run_eval_command(args)
+        if args.command == "run":
+            from gesturectl.run_command import run_daemon
+
+            return run_daemon(args)
+        if args.command in ("status", "pause", "resume", "reload", "stop"):
+            from gesturectl.run_command import run_control
+
+            return run_control(args)
+        if args.command == "cameras":
+            from gesturectl.run_command import run_cameras
+
+            return run_cameras(args)
     except GesturectlError as e:
         print(f"gesturectl: error: {e}", file=sys.stderr)
         return 2

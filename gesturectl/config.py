@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from gesturectl.actions.keys import check_key
 from gesturectl.actions.spec import ActionSpec, AppSpec, BindingSpec
 from gesturectl.errors import ConfigError
 from gesturectl.gestures.spec import RecognizerSpec
@@ -48,6 +49,24 @@ class PoseConfig(_Strict):
         )
 
 
+class DaemonConfig(_Strict):
+    """The `daemon:` section."""
+
+    source: str = "0"
+    keyboard: Literal["auto", "pyautogui", "pynput"] = "auto"
+    pause_hotkey: tuple[str, ...] = ("ctrl", "alt", "g")
+    auto_pause_on_input_s: float = Field(0.0, ge=0.0, le=60.0)
+    tray: Literal["auto", "off"] = "auto"
+    idle_fps: float = Field(5.0, gt=0.0, le=120.0)
+    idle_after_s: float = Field(3.0, ge=0.0, le=600.0)
+    retry_max_s: float = Field(10.0, ge=0.5, le=600.0)
+
+    @field_validator("pause_hotkey")
+    @classmethod
+    def _keys(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(check_key(k) for k in v)
+
+
 class Config(_Strict):
     version: Literal[1] = 1
     pose: PoseConfig = PoseConfig()
@@ -55,28 +74,68 @@ class Config(_Strict):
     apps: dict[str, AppSpec] = Field(default_factory=dict)
     actions: dict[str, ActionSpec] = Field(default_factory=dict)
     bindings: tuple[BindingSpec, ...] = ()
+    daemon: DaemonConfig = DaemonConfig()
 
     @model_validator(mode="after")
     def _references(self) -> Config:
         """Every name a binding or action uses must be defined (listing the valid ones)."""
-        problems = []
-        gestures = set(self.gestures.definitions)
-        for i, b in enumerate(self.bindings):
-            if b.gesture not in gestures:
-                problems.append(f"bindings.{i}.gesture: unknown gesture {b.gesture!r}; defined: {sorted(gestures)}")
-            if b.action not in self.actions:
-                problems.append(f"bindings.{i}.action: unknown action {b.action!r}; defined: {sorted(self.actions)}")
-            if b.when is not None and b.when.app not in self.apps:
-                problems.append(f"bindings.{i}.when.app: unknown app {b.when.app!r}; defined: {sorted(self.apps)}")
-        for name, a in self.actions.items():
-            app = a.launch or a.close
-            if app is not None and app not in self.apps:
-                problems.append(f"actions.{name}: unknown app {app!r}; defined: {sorted(self.apps)}")
-            if a.launch is not None and app in self.apps and not self.apps[app].argv:
-                problems.append(f"actions.{name}: app {app!r} has no argv to launch it with")
+        problems = reference_problems(self.model_dump())
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("\n".join(problems))
         return self
+
+
+def reference_problems(data: dict) -> list[str]:
+    """Names used by bindings and actions that are not defined, on plain (possibly invalid) data."""
+    def names(section: str) -> set[str]:
+        v = data.get(section)
+        return set(v) if isinstance(v, dict) else set()
+
+    gestures = data.get("gestures") if isinstance(data.get("gestures"), dict) else {}
+    defined = set(gestures.get("definitions") or {}) if isinstance(gestures.get("definitions"), dict) else set()
+    actions, apps = names("actions"), names("apps")
+    problems = []
+    bindings = data.get("bindings") if isinstance(data.get("bindings"), (list, tuple)) else []
+    for i, b in enumerate(bindings):
+        if not isinstance(b, dict):
+            continue
+        if "gesture" in b and b["gesture"] not in defined:
+            problems.append(f"bindings.{i}.gesture: unknown gesture {b['gesture']!r}; defined: {sorted(defined)}")
+        if "action" in b and b["action"] not in actions:
+            problems.append(f"bindings.{i}.action: unknown action {b['action']!r}; defined: {sorted(actions)}")
+        when = b.get("when")
+        if isinstance(when, dict) and "app" in when and when["app"] not in apps:
+            problems.append(f"bindings.{i}.when.app: unknown app {when['app']!r}; defined: {sorted(apps)}")
+    for name, a in (data.get("actions") or {}).items() if isinstance(data.get("actions"), dict) else ():
+        if not isinstance(a, dict):
+            continue
+        app = a.get("launch") or a.get("close")
+        if app is not None and app not in apps:
+            problems.append(f"actions.{name}: unknown app {app!r}; defined: {sorted(apps)}")
+        elif a.get("launch") is not None and isinstance(data["apps"][app], dict) and not data["apps"][app].get("argv"):
+            problems.append(f"actions.{name}: app {app!r} has no argv to launch it with")
+    return problems
+
+
+def _deep_merge(base: Any, over: Any) -> Any:
+    """`over` on top of `base`: mappings merge key by key, anything else (lists included) replaces."""
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for k, v in over.items():
+            out[k] = _deep_merge(base[k], v) if k in base else v
+        return out
+    return over
+
+
+def merge_over_defaults(data: dict) -> dict:
+    """The user's settings on top of the documented defaults, so a file only needs what it changes.
+
+    Mappings merge (a new app or gesture is added to the defaults, `zoom_in: {cooldown_s: 2}`
+    changes one field); lists replace (your `bindings:` are all the bindings; a gesture's
+    `phases:` are all its phases). `enabled: false` turns a default gesture off.
+    """
+    defaults = yaml.safe_load(default_config_text()) or {}
+    return _deep_merge(defaults, data)
 
 
 def default_config_text() -> str:
@@ -111,10 +170,14 @@ def parse_config(text: str, source: str = "<config>") -> Config:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: the top level must be a mapping of sections (pose: ...), got {type(data).__name__}")
+    merged = merge_over_defaults(data)
     try:
-        return Config.model_validate(data)
+        return Config.model_validate(merged)
     except ValidationError as e:
         lines = []
+        refs_reported = any(not err["loc"] for err in e.errors())
+        if not refs_reported:  # field errors stop pydantic before the cross-checks: run them too
+            lines.extend(f"  {m}" for m in reference_problems(merged))
         for err in e.errors():
             path = ".".join(str(p) for p in err["loc"]) or "(top level)"
             line = _line_of(tree, err["loc"])
@@ -122,7 +185,7 @@ def parse_config(text: str, source: str = "<config>") -> Config:
             got = f" (got {err['input']!r})" if err["type"] != "missing" and not isinstance(err["input"], dict) else ""
             msg = err["msg"].removeprefix("Value error, ")
             if not err["loc"]:  # cross-reference problems: each already names its own path
-                lines.extend(f"  {m}" for m in msg.split("; "))
+                lines.extend(f"  {m}" for m in msg.split("\n"))
                 continue
             lines.append(f"  {path}{where}: {msg}{got}")
         raise ConfigError(f"{source}: {len(lines)} problem(s):\n" + "\n".join(lines)) from None

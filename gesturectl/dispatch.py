@@ -46,7 +46,9 @@ class Dispatcher:
         self._foreground = foreground
         self.paused = paused
 
-    def dispatch(self, event: GestureEvent) -> list[Decision]:
+    def dispatch(self, event: GestureEvent, busy: bool = False) -> list[Decision]:
+        """Decisions for every binding of the event's gesture. `busy`: the user is typing or using
+        the mouse (auto-pause); only pause/resume controls pass then."""
         out = []
         for b in self._cfg.bindings:
             if b.gesture != event.gesture:
@@ -57,7 +59,7 @@ class Dispatcher:
                 self._control(spec.control)
                 out.append(Decision(event, b.action, Action(b.action, spec, None, event), when_app=when_app))
                 continue
-            skipped = self._skip_reason(when_app)
+            skipped = "you are using the keyboard or mouse" if busy and not self.paused else self._skip_reason(when_app)
             app_name = spec.launch or spec.close
             app = self._cfg.apps[app_name] if app_name else None
             action = None if skipped else Action(b.action, spec, app, event)

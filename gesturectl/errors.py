@@ -17,3 +17,7 @@ class ModelError(GesturectlError):
 
 class SourceError(GesturectlError):
     """A frame source (camera, video, image) cannot be opened or read."""
+
+
+class ActionError(GesturectlError):
+    """An action could not be performed (no keyboard backend, an app that cannot start...)."""

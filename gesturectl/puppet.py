@@ -185,3 +185,13 @@ GESTURE_SCRIPTS: dict[str, list[Move]] = {
     "close_app": [Move("rest", 1), Move("x_chest", 1), Move("x_chest", 1.0), Move("rest", 1)],
     "pause": [Move("rest", 1), Move("x_above_head", 1), Move("x_above_head", 1.4), Move("rest", 1)],
 }
+
+#: The bundled demo: every default gesture in turn, with a zoom while paused (which must not act).
+DEMO_SCRIPT: list[Move] = [
+    *DEMO_ZOOM_SCRIPT,
+    Move("left_hand_up", 1.0), Move("left_hand_up", 1.2), Move("rest", 1.0),
+    Move("x_chest", 1.0), Move("x_chest", 1.0), Move("rest", 1.0),
+    Move("x_above_head", 1.0), Move("x_above_head", 1.4), Move("rest", 1.0),
+    *GESTURE_SCRIPTS["zoom_in"][1:],
+    Move("x_above_head", 1.0), Move("x_above_head", 1.4), Move("rest", 1.0),
+]

@@ -47,7 +47,7 @@ class Recognizer:
         self.spec = spec
         self._features = FeatureTracker(spec.min_joint_score, spec.speed_window_s)
         self._gate = EngageGate(spec)
-        self._matchers = [SequenceMatcher(n, g, spec.max_dropout_s) for n, g in spec.definitions.items()]
+        self._matchers = [SequenceMatcher(n, g, spec.max_dropout_s) for n, g in spec.definitions.items() if g.enabled]
         self._last_event: GestureEvent | None = None
         self.engaged = False
 

@@ -172,6 +172,7 @@ class GestureSpec(_Strict):
     """One gesture of the vocabulary."""
 
     description: str = ""
+    enabled: bool = True
     phases: tuple[Phase, ...] = Field(..., min_length=1)
     needs: tuple[Point, ...] = ()
     engage: bool = True

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from gesturectl.config import parse_config
+import yaml
+
 from gesturectl.gestures.recognizer import Recognizer
+from gesturectl.gestures.spec import RecognizerSpec
 from gesturectl.puppet import Move as M, perform
 
 TWO = """
@@ -25,7 +27,8 @@ gestures:
 
 
 def _run(script, **kw):
-    spec = parse_config(TWO.format(**{"refractory": 0.5, "engage_first": "false", "second_hold": 0.2, **kw})).gestures
+    text = TWO.format(**{"refractory": 0.5, "engage_first": "false", "second_hold": 0.2, **kw})
+    spec = RecognizerSpec.model_validate(yaml.safe_load(text)["gestures"])  # only these two gestures
     rec = Recognizer(spec)
     out = []
     for _, pose in perform(script):

@@ -1,0 +1,187 @@
+"""Windows of the desktop: which application is in front, and asking an app's windows to close.
+
+One `WindowSystem` per platform, each with two small OS hooks: `active()` -> (window classes,
+pid) of the focused window, and `close_windows(pids)` -> how many windows were asked to close.
+Linux/X11 uses EWMH through python-xlib (`_NET_ACTIVE_WINDOW`, `WM_CLASS`, `_NET_WM_PID`,
+`_NET_CLOSE_WINDOW`; a window manager must be running). Windows uses user32 through ctypes.
+Elsewhere (macOS, Wayland) detection is impossible here and `select_window_system` says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ActiveWindow:
+    classes: tuple[str, ...]
+    pid: int | None
+    process_name: str | None = None
+
+
+class WindowSystem:
+    name = "none"
+
+    def active(self) -> ActiveWindow | None:
+        return None
+
+    def close_windows(self, pids: set[int]) -> int:
+        return 0
+
+
+class X11Windows(WindowSystem):
+    """EWMH over python-xlib. Needs DISPLAY and a window manager (e.g. openbox under Xvfb)."""
+
+    name = "x11"
+
+    def __init__(self) -> None:
+        if not os.environ.get("DISPLAY"):
+            raise RuntimeError("DISPLAY is not set (no X11 session)")
+        from Xlib import X, display
+
+        self._X = X
+        self._d = display.Display()
+        self._root = self._d.screen().root
+        self._atom = {n: self._d.intern_atom(n) for n in
+                      ("_NET_ACTIVE_WINDOW", "_NET_WM_PID", "_NET_CLIENT_LIST", "_NET_CLOSE_WINDOW",
+                       "_NET_SUPPORTING_WM_CHECK")}
+        if self._root.get_full_property(self._atom["_NET_SUPPORTING_WM_CHECK"], X.AnyPropertyType) is None:
+            raise RuntimeError("no EWMH window manager is running, so the focused window is unknown "
+                               "(start one, e.g. openbox)")
+
+    def _prop(self, win, name: str):
+        p = win.get_full_property(self._atom[name], self._X.AnyPropertyType)
+        return None if p is None else p.value
+
+    def active(self) -> ActiveWindow | None:
+        try:
+            v = self._prop(self._root, "_NET_ACTIVE_WINDOW")
+            if v is None or not len(v) or not v[0]:
+                return None
+            win = self._d.create_resource_object("window", int(v[0]))
+            cls = win.get_wm_class() or ()
+            pid = self._prop(win, "_NET_WM_PID")
+            return ActiveWindow(tuple(c.lower() for c in cls), int(pid[0]) if pid is not None and len(pid) else None)
+        except Exception as e:  # a window can vanish between two requests
+            log.debug("active window: %s", e)
+            return None
+
+    def close_windows(self, pids: set[int]) -> int:
+        from Xlib import protocol
+
+        clients = self._prop(self._root, "_NET_CLIENT_LIST")
+        n = 0
+        for wid in clients if clients is not None else []:
+            win = self._d.create_resource_object("window", int(wid))
+            try:
+                pid = self._prop(win, "_NET_WM_PID")
+            except Exception:
+                continue
+            if pid is None or not len(pid) or int(pid[0]) not in pids:
+                continue
+            ev = protocol.event.ClientMessage(window=win, client_type=self._atom["_NET_CLOSE_WINDOW"],
+                                              data=(32, [0, 2, 0, 0, 0]))
+            mask = self._X.SubstructureRedirectMask | self._X.SubstructureNotifyMask
+            self._root.send_event(ev, event_mask=mask)
+            n += 1
+        self._d.flush()
+        return n
+
+
+class Win32Windows(WindowSystem):
+    """user32 through ctypes: GetForegroundWindow, GetWindowThreadProcessId, WM_CLOSE."""
+
+    name = "win32"
+
+    def __init__(self) -> None:
+        import ctypes
+        from ctypes import wintypes
+
+        self._ct, self._wt = ctypes, wintypes
+        self._user32 = ctypes.windll.user32  # type: ignore[attr-defined]
+
+    def _pid(self, hwnd) -> int:
+        pid = self._wt.DWORD()
+        self._user32.GetWindowThreadProcessId(hwnd, self._ct.byref(pid))
+        return int(pid.value)
+
+    def active(self) -> ActiveWindow | None:
+        hwnd = self._user32.GetForegroundWindow()
+        if not hwnd:
+            return None
+        buf = self._ct.create_unicode_buffer(256)
+        self._user32.GetClassNameW(hwnd, buf, 256)
+        return ActiveWindow((buf.value.lower(),), self._pid(hwnd))
+
+    def close_windows(self, pids: set[int]) -> int:
+        found = []
+        proc = self._ct.WINFUNCTYPE(self._wt.BOOL, self._wt.HWND, self._wt.LPARAM)
+
+        def each(hwnd, _):
+            if self._user32.IsWindowVisible(hwnd) and self._pid(hwnd) in pids:
+                found.append(hwnd)
+            return True
+
+        self._user32.EnumWindows(proc(each), 0)
+        for hwnd in found:
+            self._user32.PostMessageW(hwnd, 0x0010, 0, 0)  # WM_CLOSE
+        return len(found)
+
+
+def select_window_system() -> tuple[WindowSystem, str | None]:
+    """The platform's window system, or a do-nothing one and the reason (to show the user)."""
+    if sys.platform == "win32":
+        candidates = [Win32Windows]
+    elif sys.platform == "darwin":
+        return WindowSystem(), ("macOS: the focused application cannot be detected by this version; bindings with "
+                                "`when: {app: ...}` will not fire, and apps are closed by terminating them")
+    elif os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("DISPLAY"):
+        return WindowSystem(), ("Wayland without XWayland: the focused window cannot be read; bindings with "
+                                "`when: {app: ...}` will not fire (run an X11 session to use them)")
+    else:
+        candidates = [X11Windows]
+    reasons = []
+    for c in candidates:
+        try:
+            return c(), None
+        except Exception as e:
+            reasons.append(f"{c.name}: {e}")
+    return WindowSystem(), ("cannot tell which window is in front (" + "; ".join(reasons) +
+                            "); bindings with `when: {app: ...}` will not fire")
+
+
+def match_app(apps, active: ActiveWindow | None, process_name: str | None = None) -> str | None:
+    """Name of the configured app the active window belongs to (by window class, then process name)."""
+    if active is None:
+        return None
+    for name, app in apps.items():
+        classes = {c.lower() for c in app.window_classes}
+        if classes & set(active.classes):
+            return name
+    if process_name is not None:
+        for name, app in apps.items():
+            if process_name in app.names():
+                return name
+    return None
+
+
+def foreground_reader(apps, windows: WindowSystem):
+    """A `() -> app name | None` for the dispatcher, reading the focused window on each call."""
+    import psutil
+
+    def read() -> str | None:
+        active = windows.active()
+        proc = None
+        if active is not None and active.pid:
+            try:
+                proc = psutil.Process(active.pid).name()
+            except psutil.Error:
+                proc = None
+        return match_app(apps, active, proc)
+
+    return read

@@ -1,0 +1,110 @@
+"""Tray icon (pystray): the state at a glance and Pause/Resume, Reload config, Open config, Quit.
+
+Optional: without pystray, or when the desktop has no system tray, the daemon logs why and is
+controlled from the command line (`gesturectl pause|resume|reload|stop|status`). The menu calls
+the daemon's `command()`, like the control socket does.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+STATE_COLOURS = {"running": (40, 170, 70), "paused": (230, 160, 30), "no camera": (200, 50, 50),
+                 "starting": (120, 120, 120), "ended": (120, 120, 120)}
+
+
+def tray_available() -> tuple[bool, str]:
+    """Whether a system tray is there to hold an icon, and why not."""
+    if sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
+        return False, "no X11 display"
+    try:
+        import pystray  # noqa: F401  (on Linux it connects to the display on import)
+        from PIL import Image  # noqa: F401
+    except ImportError:
+        return False, "pystray is not installed (pip install 'gesturectl[tray]')"
+    except Exception as e:
+        return False, f"pystray cannot start here: {e}"
+    if sys.platform.startswith("linux"):
+        try:
+            from Xlib import display
+
+            d = display.Display()
+            owner = d.get_selection_owner(d.intern_atom(f"_NET_SYSTEM_TRAY_S{d.get_default_screen()}"))
+            d.close()
+            if not owner or getattr(owner, "id", owner) == 0:
+                return False, "the desktop has no system tray (e.g. run tint2, trayer or a desktop panel)"
+        except Exception as e:
+            return False, f"cannot query the system tray: {e}"
+    return True, ""
+
+
+def _icon_image(state: str):
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    d = ImageDraw.Draw(img)
+    d.ellipse((4, 4, 60, 60), fill=STATE_COLOURS.get(state, (120, 120, 120)))
+    d.line((20, 44, 32, 16, 44, 44), fill=(255, 255, 255), width=6)
+    return img
+
+
+def open_in_editor(path: Path) -> None:
+    """Open a file with the desktop's default application (argv only, never a shell)."""
+    opener = {"darwin": ["open"], "win32": None}.get(sys.platform, ["xdg-open"])
+    if opener is None:
+        os.startfile(str(path))  # type: ignore[attr-defined]
+        return
+    if shutil.which(opener[0]) is None:
+        raise FileNotFoundError(f"{opener[0]} not found; open {path} yourself")
+    subprocess.Popen([*opener, str(path)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+class Tray:
+    """The tray icon; `set_state()` updates its colour and tooltip."""
+
+    def __init__(self, command: Callable[[str], dict], config_path: Callable[[], Path]) -> None:
+        import pystray
+
+        self._command = command
+        self._config_path = config_path
+        self._paused = False
+        item = pystray.MenuItem
+        menu = pystray.Menu(
+            item(lambda _: "Resume" if self._paused else "Pause", lambda: self._command("toggle"), default=True),
+            item("Reload config", self._reload),
+            item("Open config", self._open_config),
+            item("Quit", lambda: self._command("stop")),
+        )
+        self._icon = pystray.Icon("gesturectl", _icon_image("starting"), "gesturectl: starting", menu)
+
+    def _reload(self) -> None:
+        reply = self._command("reload")
+        if not reply.get("ok"):
+            self._icon.notify(reply.get("error", "reload failed")[:250], "gesturectl")
+
+    def _open_config(self) -> None:
+        try:
+            open_in_editor(self._config_path())
+        except OSError as e:
+            log.error("open config: %s", e)
+
+    def set_state(self, state: str) -> None:
+        self._paused = state == "paused"
+        self._icon.icon = _icon_image(state)
+        self._icon.title = f"gesturectl: {state}"
+        self._icon.update_menu()
+
+    def start(self) -> None:
+        self._icon.run_detached()
+
+    def stop(self) -> None:
+        self._icon.stop()
