@@ -35,7 +35,9 @@ def daemons():
 def test_status_pause_resume_and_no_action_while_paused(tmp_path, daemons):
     trace = tmp_path / "zooms.jsonl"
     write_trace(trace, [M("rest", 1.5), *DEMO_ZOOM_SCRIPT])  # zoom_in at ~4.4 s, ~7.8 s; zoom_out ~9.5 s
-    d = daemons(tmp_path, trace, "--dry-run")
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("daemon: {idle_fps: 30}\n")  # while paused, still look at every frame (default: 5 a second)
+    d = daemons(tmp_path, trace, "--dry-run", "--config", str(cfg))
     st = d.control("status")
     assert st["state"] == "running" and st["paused"] is False and st["dry_run"] is True
     assert d.control("pause") == {"ok": True, "state": "paused", "paused": True}
