@@ -7,6 +7,8 @@
     gesturectl run [--source SRC] [--config FILE] [--dry-run] [--exit-at-end]
     gesturectl status | pause | resume | reload | stop
     gesturectl cameras
+    gesturectl export-simple-baselines [CHECKPOINT] --layers 50 --input 256x192 -o model.onnx
+    gesturectl train-simple-baselines --annotations A.json --images DIR -o model.pth
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, help="output file (one input) or folder (several inputs)")
     p.add_argument("--json", action="store_true", help="print keypoints as JSON (JSON Lines for a video)")
     p.add_argument("--coco", action="store_true", help="report the 17 COCO keypoints instead of the 33 landmarks")
-    p.add_argument("--model", choices=["lite", "full"], help="landmark model (overrides the config)")
+    p.add_argument("--model", help="lite, full, or a heatmap model .onnx (overrides pose.model in the config)")
     p.add_argument("--config", type=Path, help="config file (default: built-in defaults)")
 
     r = sub.add_parser("record", help="run the pose engine on a source and write a trace (JSON Lines)")
@@ -86,6 +88,27 @@ def _build_parser() -> argparse.ArgumentParser:
         if name == "status":
             c.add_argument("--json", action="store_true")
     sub.add_parser("cameras", help="list the cameras OpenCV can open")
+
+    ex = sub.add_parser("export-simple-baselines", help="export a Simple Baselines PoseResNet to ONNX (needs [torch])")
+    ex.add_argument("checkpoint", nargs="?", type=Path, help="a .pth/.pth.tar checkpoint (omit with --random)")
+    ex.add_argument("--random", action="store_true", help="random weights (for testing the wiring only)")
+    ex.add_argument("--layers", type=int, default=50, choices=[18, 34, 50, 101, 152])
+    ex.add_argument("--joints", type=int, default=17)
+    ex.add_argument("--input", default="256x192", help="input height x width (default 256x192)")
+    ex.add_argument("-o", "--output", type=Path, required=True)
+
+    tr = sub.add_parser("train-simple-baselines", help="train a PoseResNet on COCO-format keypoints (needs [torch])")
+    tr.add_argument("--annotations", type=Path, required=True, help="COCO keypoints json")
+    tr.add_argument("--images", type=Path, required=True, help="folder of the images it names")
+    tr.add_argument("--layers", type=int, default=50, choices=[18, 34, 50, 101, 152])
+    tr.add_argument("--input", default="256x192", help="input height x width")
+    tr.add_argument("--epochs", type=int, default=140)
+    tr.add_argument("--batch-size", type=int, default=32)
+    tr.add_argument("--lr", type=float, default=1e-3)
+    tr.add_argument("--lr-steps", default="90,120", help="epochs at which the learning rate is multiplied by 0.1")
+    tr.add_argument("--deconv-filters", default="256,256,256")
+    tr.add_argument("--no-augment", action="store_true", help="no random scale/rotation/flip")
+    tr.add_argument("-o", "--output", type=Path, required=True, help="checkpoint to write (.pth)")
     return ap
 
 
@@ -119,6 +142,10 @@ def main(argv: list[str] | None = None) -> int:
             from gesturectl.run_command import run_control
 
             return run_control(args)
+        if args.command in ("export-simple-baselines", "train-simple-baselines"):
+            from gesturectl.simple_baselines_command import run_simple_baselines_command
+
+            return run_simple_baselines_command(args)
         if args.command == "cameras":
             from gesturectl.run_command import run_cameras
 

@@ -28,7 +28,7 @@ class _Strict(BaseModel):
 class PoseConfig(_Strict):
     """The `pose:` section."""
 
-    model: Literal["lite", "full"] = "full"
+    model: str = "full"
     min_detection_score: float = Field(0.5, ge=0.0, le=1.0)
     min_presence: float = Field(0.5, ge=0.0, le=1.0)
     nms_iou: float = Field(0.3, gt=0.0, lt=1.0)
@@ -36,6 +36,18 @@ class PoseConfig(_Strict):
     threads: int = Field(1, ge=1, le=64)
     recheck_s: float = Field(0.5, gt=0.0, le=60.0)
     draw_min_score: float = Field(0.5, ge=0.0, le=1.0)
+
+    @field_validator("model")
+    @classmethod
+    def _model(cls, v: str) -> str:
+        if v in ("lite", "full"):
+            return v
+        if not v.endswith(".onnx"):
+            raise ValueError("must be lite, full, or the path of a heatmap model (.onnx) from "
+                             "`gesturectl export-simple-baselines`")
+        if not Path(v).expanduser().is_file():
+            raise ValueError(f"model file {v} does not exist")
+        return v
 
     def settings(self) -> BlazePoseSettings:
         return BlazePoseSettings(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import sys
@@ -12,9 +11,13 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from gesturectl.config import load_config
+from pydantic import ValidationError
+
+from gesturectl.config import PoseConfig, load_config
+from gesturectl.errors import ConfigError
 from gesturectl.errors import GesturectlError, SourceError
-from gesturectl.pose.blazepose import BlazePoseEstimator, StageTimer
+from gesturectl.pose.blazepose import StageTimer
+from gesturectl.pose.heatmap_backend import build_estimator
 from gesturectl.pose.draw import draw_message, draw_pose
 from gesturectl.sources import VideoFileSource, is_video, read_image
 from gesturectl.types import Frame, Pose
@@ -100,11 +103,14 @@ def _run_video(src: Path, out: Path, est: BlazePoseEstimator, args, min_score: f
 
 def run_pose_command(args, demo_image: Callable[[], np.ndarray]) -> int:
     cfg = load_config(args.config)
-    settings = cfg.pose.settings()
+    pose_cfg = cfg.pose
     if args.model:
-        settings = dataclasses.replace(settings, model=args.model)
+        try:
+            pose_cfg = PoseConfig.model_validate({**cfg.pose.model_dump(), "model": args.model})
+        except ValidationError as e:
+            raise ConfigError(f"--model {args.model}: {e.errors()[0]['msg'].removeprefix('Value error, ')}") from None
     timer = StageTimer()
-    est = BlazePoseEstimator.from_settings(settings, timer)
+    est = build_estimator(pose_cfg, timer)
     try:
         return _run_inputs(args, est, cfg.pose.draw_min_score, demo_image)
     finally:

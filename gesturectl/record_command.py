@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from gesturectl.config import load_config
-from gesturectl.pose.blazepose import BlazePoseEstimator
+from gesturectl.pose.heatmap_backend import build_estimator
 from gesturectl.sources import VideoFileSource, is_video, read_image
 from gesturectl.traces import TraceHeader, TraceWriter
 from gesturectl.types import Frame
@@ -31,7 +31,7 @@ def _open(src: Path, still_s: float, fps: float) -> tuple[float, Iterator[Frame]
 
 def run_record_command(args) -> int:
     cfg = load_config(args.config)
-    est = BlazePoseEstimator.from_settings(cfg.pose.settings())
+    est = build_estimator(cfg.pose)
     fps, frames = _open(args.source, args.still_seconds, 30.0)
     writer = None
     found = total = 0

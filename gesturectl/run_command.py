@@ -25,7 +25,8 @@ from gesturectl.errors import ActionError
 from gesturectl.gestures.pipeline import GesturePipeline
 from gesturectl.loop import Engine, Outcome
 from gesturectl.paths import state_dir, user_config_path
-from gesturectl.pose.blazepose import BlazePoseEstimator, StageTimer
+from gesturectl.pose.blazepose import StageTimer
+from gesturectl.pose.heatmap_backend import build_estimator
 from gesturectl.sources import list_cameras, open_source
 
 log = logging.getLogger("gesturectl")
@@ -71,6 +72,10 @@ def _print_outcome(o: Outcome) -> None:
     what = o.error or o.result or (f"skipped: {d.skipped}" if d.skipped else "")
     rep = f" (repeat {e.repeat})" if e.repeat else ""
     print(f"{e.t:8.3f}s  {e.gesture}{rep} -> {d.action_name}: {what}  [{o.latency_s * 1000:.1f} ms]", flush=True)
+
+
+def _estimator(cfg: Config, timer: StageTimer):
+    return build_estimator(cfg.pose, timer)  # a random-weights model announces itself (a warning)
 
 
 def run_daemon(args) -> int:
@@ -120,7 +125,7 @@ def _run(args, cfg: Config, cfg_path: Path | None, source: str, log_path: Path) 
     for w in warnings:
         _say(w)
     holder: dict = {}
-    engine = Engine(lambda: BlazePoseEstimator.from_settings(holder["daemon"].cfg.pose.settings(), timer),
+    engine = Engine(lambda: _estimator(holder["daemon"].cfg, timer),
                     gestures, dispatcher, sink, timer, busy=busy)
     tray = None
     told = {"no camera": False}

@@ -21,7 +21,7 @@ def test_every_problem_is_reported_with_path_and_line():
         parse_config(text, "my.yaml")
     msg = str(e.value)
     assert "my.yaml: 3 problem(s)" in msg
-    assert "pose.model (line 3)" in msg and "'heavy'" in msg
+    assert "pose.model (line 3): must be lite, full, or the path of a heatmap model" in msg and "'heavy'" in msg
     assert "pose.min_presence (line 4)" in msg and "1.5" in msg
     assert "pose.colour (line 5): Extra inputs are not permitted" in msg
 

@@ -75,7 +75,7 @@ class RuntimeOptions:
 class OnnxModel:
     """One onnxruntime session with named outputs."""
 
-    def __init__(self, path: Path, options: RuntimeOptions = RuntimeOptions()) -> None:
+    def __init__(self, path: Path, options: RuntimeOptions = RuntimeOptions(), hint: str = REFETCH_HINT) -> None:
         import onnxruntime as ort
 
         so = ort.SessionOptions()
@@ -87,11 +87,12 @@ class OnnxModel:
         try:
             self._session = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
         except Exception as e:  # onnxruntime raises its own exception types
-            raise ModelError(f"onnxruntime cannot load {path}: {e}; {REFETCH_HINT}") from e
+            raise ModelError(f"onnxruntime cannot load {path}: {e}; {hint}") from e
         self.path = path
         self.input_name = self._session.get_inputs()[0].name
         self.input_shape = tuple(self._session.get_inputs()[0].shape)
         self.output_names = [o.name for o in self._session.get_outputs()]
+        self.metadata: dict[str, str] = dict(self._session.get_modelmeta().custom_metadata_map)
 
     def __call__(self, x: np.ndarray) -> dict[str, np.ndarray]:
         outs = self._session.run(None, {self.input_name: x})
