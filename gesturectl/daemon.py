@@ -132,6 +132,7 @@ class Daemon:
             self.source_message = ev.message + (f" (retrying in {ev.retry_s:.1f} s)" if ev.retry_s else "")
         if ev.kind == "started":
             self.engine.reset()
+            self._last_person_t = None
             log.info("source started: %s", self.opts.source)
         elif ev.kind == "lost":
             self.engine.reset()
@@ -164,8 +165,9 @@ class Daemon:
     def _throttled(self, wall: float) -> bool:
         """Idle (nobody in view for a while, or paused): look at only `idle_fps` frames a second."""
         d = self.cfg.daemon
-        idle = self.engine.dispatcher.paused or (
-            self._last_person_t is not None and wall - self._last_person_t > d.idle_after_s)
+        if self._last_person_t is None:
+            self._last_person_t = wall  # counts from the first frame: nobody seen since then
+        idle = self.engine.dispatcher.paused or wall - self._last_person_t > d.idle_after_s
         return idle and self._last_processed is not None and wall - self._last_processed < 1.0 / d.idle_fps
 
     def _drain_commands(self) -> None:
