@@ -2,7 +2,9 @@
 
 Optional: without pystray, or when the desktop has no system tray, the daemon logs why and is
 controlled from the command line (`gesturectl pause|resume|reload|stop|status`). The menu calls
-the daemon's `command()`, like the control socket does.
+the daemon's `command()`, like the control socket does. pystray's plain-X11 backend has no menus: there
+a click on the icon runs the default item (Pause/Resume); the full menu needs a desktop whose tray
+pystray reaches through AppIndicator or GTK.
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ class Tray:
         self._command = command
         self._config_path = config_path
         self._paused = False
+        self._state = "starting"
         item = pystray.MenuItem
         menu = pystray.Menu(
             item(lambda _: "Resume" if self._paused else "Pause", lambda: self._command("toggle"), default=True),
@@ -98,13 +101,20 @@ class Tray:
             log.error("open config: %s", e)
 
     def set_state(self, state: str) -> None:
+        self._state = state
         self._paused = state == "paused"
+        if not self._icon.visible:  # pystray drops title updates of a hidden icon: _setup applies it
+            return
         self._icon.icon = _icon_image(state)
         self._icon.title = f"gesturectl: {state}"
         self._icon.update_menu()
 
+    def _setup(self, icon) -> None:
+        icon.visible = True
+        self.set_state(self._state)  # a state that changed while the icon was being set up
+
     def start(self) -> None:
-        self._icon.run_detached()
+        self._icon.run_detached(self._setup)
 
     def stop(self) -> None:
         self._icon.stop()
