@@ -70,6 +70,8 @@ def _say(msg: str) -> None:
 def _print_outcome(o: Outcome) -> None:
     d, e = o.decision, o.decision.event
     what = o.error or o.result or (f"skipped: {d.skipped}" if d.skipped else "")
+    if d.when_app and o.result and o.result.startswith("dry run"):
+        what += f" (only while {d.when_app} is in front)"
     rep = f" (repeat {e.repeat})" if e.repeat else ""
     print(f"{e.t:8.3f}s  {e.gesture}{rep} -> {d.action_name}: {what}  [{o.latency_s * 1000:.1f} ms]", flush=True)
 
