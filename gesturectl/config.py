@@ -103,11 +103,14 @@ def reference_problems(data: dict) -> list[str]:
         v = data.get(section)
         return set(v) if isinstance(v, dict) else set()
 
-    gestures = data.get("gestures") if isinstance(data.get("gestures"), dict) else {}
-    defined = set(gestures.get("definitions") or {}) if isinstance(gestures.get("definitions"), dict) else set()
+    raw_gestures = data.get("gestures")
+    gestures: dict = raw_gestures if isinstance(raw_gestures, dict) else {}
+    defs = gestures.get("definitions")
+    defined = set(defs) if isinstance(defs, dict) else set()
     actions, apps = names("actions"), names("apps")
     problems = []
-    bindings = data.get("bindings") if isinstance(data.get("bindings"), (list, tuple)) else []
+    raw_bindings = data.get("bindings")
+    bindings: list | tuple = raw_bindings if isinstance(raw_bindings, (list, tuple)) else []
     for i, b in enumerate(bindings):
         if not isinstance(b, dict):
             continue
@@ -186,7 +189,7 @@ def parse_config(text: str, source: str = "<config>") -> Config:
     try:
         return Config.model_validate(merged)
     except ValidationError as e:
-        lines = []
+        lines: list[str] = []
         refs_reported = any(not err["loc"] for err in e.errors())
         if not refs_reported:  # field errors stop pydantic before the cross-checks: run them too
             lines.extend(f"  {m}" for m in reference_problems(merged))

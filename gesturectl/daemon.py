@@ -59,6 +59,7 @@ class Daemon:
         self._last_person_t: float | None = None
         self._last_processed: float | None = None
         self._started = time.monotonic()
+        self._timing_mark: tuple[float, dict[str, float], dict[str, int]] | None = None
 
     # -- called from other threads -------------------------------------------------------------
     def command(self, cmd: str, timeout_s: float = 10.0) -> dict:
@@ -146,6 +147,7 @@ class Daemon:
             return
         self._last_processed = captured.wall
         outcomes = self.engine.process(captured)
+        self._log_timings(captured.wall)
         with self._lock:
             self._frames += 1
             if self.engine.last_pose is not None:
@@ -161,6 +163,25 @@ class Daemon:
                 self.engine.sink.release_all()
                 self._on_state(self.state)
             self._on_outcome(o)
+
+    def _log_timings(self, wall: float, every_s: float = 10.0) -> None:
+        """With --verbose (DEBUG), CPU ms per call of each stage over the last `every_s` seconds."""
+        if not log.isEnabledFor(logging.DEBUG):
+            return
+        t = self.engine.timer
+        if self._timing_mark is None:
+            self._timing_mark = (wall, dict(t.cpu_s), dict(t.calls))
+            return
+        t0, cpu0, calls0 = self._timing_mark
+        if wall - t0 < every_s:
+            return
+        parts = []
+        for stage, cpu in t.cpu_s.items():
+            n = t.calls[stage] - calls0.get(stage, 0)
+            if n:
+                parts.append(f"{stage} {(cpu - cpu0.get(stage, 0.0)) / n * 1000:.2f} ms x{n}")
+        log.debug("last %.0f s: %s; %d frames dropped so far", wall - t0, ", ".join(parts), self._slot.dropped)
+        self._timing_mark = (wall, dict(t.cpu_s), dict(t.calls))
 
     def _throttled(self, wall: float) -> bool:
         """Idle (nobody in view for a while, or paused): look at only `idle_fps` frames a second."""

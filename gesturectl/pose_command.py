@@ -10,15 +10,14 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-
 from pydantic import ValidationError
 
 from gesturectl.config import PoseConfig, load_config
-from gesturectl.errors import ConfigError
-from gesturectl.errors import GesturectlError, SourceError
+from gesturectl.errors import ConfigError, GesturectlError, SourceError
 from gesturectl.pose.blazepose import StageTimer
-from gesturectl.pose.heatmap_backend import build_estimator
 from gesturectl.pose.draw import draw_message, draw_pose
+from gesturectl.pose.estimator import PoseEstimator
+from gesturectl.pose.heatmap_backend import build_estimator
 from gesturectl.sources import VideoFileSource, is_video, read_image
 from gesturectl.types import Frame, Pose
 
@@ -43,7 +42,7 @@ def _report(pose: Pose | None, coco: bool) -> dict | None:
     return (pose.to_coco() if coco else pose).to_dict()
 
 
-def _annotate(image: np.ndarray, pose: Pose | None, est: BlazePoseEstimator, min_score: float) -> np.ndarray:
+def _annotate(image: np.ndarray, pose: Pose | None, est: PoseEstimator, min_score: float) -> np.ndarray:
     if pose is None:
         return draw_message(image, NO_PERSON)
     return draw_pose(image, pose, min_score, est.last_roi)
@@ -55,7 +54,7 @@ def _write_image(path: Path, image: np.ndarray) -> None:
         raise GesturectlError(f"cannot write {path}: unsupported extension or unwritable folder")
 
 
-def _run_image(name: str, image: np.ndarray, out: Path, est: BlazePoseEstimator, args, min_score: float) -> None:
+def _run_image(name: str, image: np.ndarray, out: Path, est: PoseEstimator, args, min_score: float) -> None:
     est.reset()  # a still image is its own scene
     pose = est.estimate(Frame(image, 0.0))
     _write_image(out, _annotate(image, pose, est, min_score))
@@ -70,7 +69,7 @@ def _run_image(name: str, image: np.ndarray, out: Path, est: BlazePoseEstimator,
         print(f"gesturectl: {name}: {NO_PERSON}", file=sys.stderr)
 
 
-def _run_video(src: Path, out: Path, est: BlazePoseEstimator, args, min_score: float) -> None:
+def _run_video(src: Path, out: Path, est: PoseEstimator, args, min_score: float) -> None:
     source = VideoFileSource(src)
     writer = None
     found = total = 0
@@ -119,7 +118,7 @@ def run_pose_command(args, demo_image: Callable[[], np.ndarray]) -> int:
             log.info("stage %s: %d calls, %.2f ms CPU per call", stage, calls, 1000 * cpu_s / calls)
 
 
-def _run_inputs(args, est: BlazePoseEstimator, min_score: float, demo_image: Callable[[], np.ndarray]) -> int:
+def _run_inputs(args, est: PoseEstimator, min_score: float, demo_image: Callable[[], np.ndarray]) -> int:
     inputs: list[Path] = args.inputs
     many = len(inputs) > 1
     if not inputs:

@@ -161,8 +161,11 @@ def open_source(spec: str):
     if spec.startswith("/dev/video"):
         return CameraSource(spec)
     if not path.exists():
-        raise SourceError(f"{spec}: no such camera, file or folder; use a camera index (`gesturectl cameras`), "
-                          "a video, an image folder, a trace (.jsonl) or `--source demo`")
+        index = camera_by_name(spec)
+        if index is not None:
+            return CameraSource(index)
+        raise SourceError(f"{spec}: no such camera, file or folder; use a camera index or name (`gesturectl "
+                          "cameras`), a video, an image folder, a trace (.jsonl) or `--source demo`")
     if path.is_dir():
         return ImageFolderSource(path)
     if path.suffix.lower() == ".jsonl":
@@ -170,6 +173,26 @@ def open_source(spec: str):
     if is_video(path):
         return VideoFileSource(path)
     raise SourceError(f"{spec}: not a video ({', '.join(sorted(VIDEO_SUFFIXES))}), image folder or trace (.jsonl)")
+
+
+SYSFS_V4L = Path("/sys/class/video4linux")
+
+
+def camera_names(sysfs: Path = SYSFS_V4L) -> dict[int, str]:
+    """Index -> device name of the Linux video devices (empty elsewhere)."""
+    out = {}
+    for d in sorted(sysfs.glob("video*")) if sysfs.is_dir() else []:
+        try:
+            out[int(d.name[5:])] = (d / "name").read_text().strip()
+        except (OSError, ValueError):
+            continue
+    return out
+
+
+def camera_by_name(text: str, sysfs: Path = SYSFS_V4L) -> int | None:
+    """The lowest index whose device name contains `text` (case-insensitive), if any."""
+    hits = [i for i, n in camera_names(sysfs).items() if text.lower() in n.lower()]
+    return min(hits) if hits else None
 
 
 def list_cameras(max_index: int = 8) -> list[tuple[int, str]]:
@@ -181,7 +204,8 @@ def list_cameras(max_index: int = 8) -> list[tuple[int, str]]:
             if cap.isOpened():
                 w, h = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
                 dev = f"/dev/video{i}" if Path(f"/dev/video{i}").exists() else f"index {i}"
-                found.append((i, f"{dev} {w}x{h}"))
+                name = camera_names().get(i, "")
+                found.append((i, f"{dev} {w}x{h} {name}".rstrip()))
         finally:
             cap.release()
     return found

@@ -89,7 +89,7 @@ def joint_names(layout: str) -> list[str]:
 
 
 def _frozen_array(a: np.ndarray, dtype: type, shape: tuple[int | None, ...], what: str) -> np.ndarray:
-    arr = np.array(a, dtype=dtype, copy=True)
+    arr: np.ndarray = np.array(a, dtype=dtype, copy=True)
     ok = arr.ndim == len(shape) and all(s is None or s == n for s, n in zip(shape, arr.shape))
     if not ok:
         want = str(tuple("K" if s is None else s for s in shape)).replace("'", "")

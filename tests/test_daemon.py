@@ -6,11 +6,11 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-import time
 
 import pytest
 
-from gesturectl.puppet import DEMO_ZOOM_SCRIPT, GESTURE_SCRIPTS, Move as M
+from gesturectl.puppet import DEMO_ZOOM_SCRIPT, GESTURE_SCRIPTS
+from gesturectl.puppet import Move as M
 from tests.daemon_helpers import Daemon, write_trace
 from tests.desktop.conftest import wait_until
 

@@ -9,7 +9,8 @@ import sys
 import pytest
 
 from gesturectl.evaluation import Label, Score, score_trace
-from gesturectl.puppet import DEMO_ZOOM_SCRIPT, Move as M, perform
+from gesturectl.puppet import DEMO_ZOOM_SCRIPT, perform
+from gesturectl.puppet import Move as M
 from gesturectl.traces import TraceHeader, TraceWriter
 from gesturectl.types import GestureEvent
 
@@ -76,3 +77,16 @@ def test_scoring_by_hand():
     assert score.unlabelled_s == pytest.approx(3600 - 2 - 2)  # each label covers end - start + tolerance
     assert score.false_per_hour == pytest.approx(2 / ((3600 - 4) / 3600))
     assert score.latency(50) == pytest.approx(-0.2)
+
+
+def test_bundled_demo_trace_regression():
+    """The bundled demo (the default input of the README's main command) and its expected events."""
+    from gesturectl.sources import demo_trace_path
+
+    res = _cli("replay", str(demo_trace_path()), "--json")
+    assert res.returncode == 0, res.stderr
+    recs = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [(r["gesture"], r.get("skipped")) for r in recs] == [
+        ("zoom_in", None), ("zoom_in", None), ("zoom_out", None), ("open_app", None), ("close_app", None),
+        ("pause", None), ("zoom_in", "paused"), ("pause", None)]
+    assert [round(r["t"], 1) for r in recs] == [2.9, 6.3, 8.0, 11.6, 14.6, 18.0, 21.2, 24.8]

@@ -74,3 +74,16 @@ def test_record_a_video(tmp_path):
     got = list(frames)
     assert header.layout == "blazepose33" and header.fps == pytest.approx(30, abs=0.1) and len(got) == 120
     assert got[-1][0] == pytest.approx(119 / header.fps, abs=1e-3)
+
+
+def test_camera_lookup_by_name(tmp_path):
+    from gesturectl.sources import camera_by_name, camera_names
+
+    for i, name in ((0, "Integrated Webcam"), (2, "Logitech C920"), (3, "Logitech C920 (metadata)")):
+        d = tmp_path / f"video{i}"
+        d.mkdir()
+        (d / "name").write_text(name + "\n")
+    assert camera_names(tmp_path) == {0: "Integrated Webcam", 2: "Logitech C920", 3: "Logitech C920 (metadata)"}
+    assert camera_by_name("logitech", tmp_path) == 2
+    assert camera_by_name("nothing", tmp_path) is None
+    assert camera_names(tmp_path / "absent") == {}

@@ -23,8 +23,9 @@ SPEED_SLACK_PER_SW = 2.0
 
 def compile_quantity(q: Quantity) -> Value:
     """A function reading the quantity from a body frame."""
-    if q.x is not None or q.y is not None:
-        name, axis = (q.x, 0) if q.x is not None else (q.y, 1)
+    single = q.x if q.x is not None else q.y
+    if single is not None:
+        name, axis = single, (0 if q.x is not None else 1)
 
         def coord(f: BodyFrame) -> float | None:
             p = f.points.get(name)
@@ -39,7 +40,10 @@ def compile_quantity(q: Quantity) -> Value:
             return None if pa is None or pb is None else math.hypot(pa[0] - pb[0], pa[1] - pb[1])
 
         return dist
-    (a, b), axis = (q.dx, 0) if q.dx is not None else (q.dy, 1)
+    pair = q.dx if q.dx is not None else q.dy
+    if pair is None:
+        raise ValueError("a quantity needs one of x, y, dx, dy, distance")
+    (a, b), axis = pair, (0 if q.dx is not None else 1)
 
     def diff(f: BodyFrame) -> float | None:
         pa, pb = f.points.get(a), f.points.get(b)
@@ -65,10 +69,10 @@ def compile_condition(c: Condition) -> Check:
 
 def _compile_kind(c: Condition) -> Check:
     kind = c.kinds()[0]
-    if kind == "any_of":
+    if c.any_of is not None:
         branches = [compile_all(b) for b in c.any_of]
         return lambda f, slack: any(br(f, slack) for br in branches)
-    if kind == "speed":
+    if c.speed is not None:
         name = c.speed
 
         def speed(f: BodyFrame, slack: float) -> bool:
@@ -78,9 +82,10 @@ def _compile_kind(c: Condition) -> Check:
     if kind == "distance":
         value = compile_quantity(Quantity(distance=c.distance))
         return lambda f, slack: _within(value(f), c.min, c.max, slack)
-    a, b = getattr(c, kind)
-    axis, sign = {"above": ("dy", 1.0), "below": ("dy", -1.0), "left_of": ("dx", 1.0), "right_of": ("dx", -1.0)}[kind]
-    diff = compile_quantity(Quantity(**{axis: (a, b)}))
+    pair = getattr(c, kind)
+    vertical = kind in ("above", "below")
+    sign = 1.0 if kind in ("above", "left_of") else -1.0
+    diff = compile_quantity(Quantity(dy=pair) if vertical else Quantity(dx=pair))
 
     def compare(f: BodyFrame, slack: float) -> bool:
         d = diff(f)

@@ -81,7 +81,7 @@ class Recognizer:
         for m, c in allowed[1:]:
             if c.repeat == 0:
                 m.consume()  # lost the conflict: its pose is spent, as the winner's is
-        if refractory:
+        if refractory and self._last_event is not None:
             last = self._last_event.gesture
             for m in self._matchers:
                 if m.name != last:

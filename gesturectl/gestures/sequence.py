@@ -50,6 +50,8 @@ class _PhaseState:
     def motion_progress(self, t: float, since: float) -> tuple[float, float] | None:
         """(signed change toward `by`, current value) over the window, or None without samples."""
         m = self.spec.motion
+        if m is None:
+            return None
         window = [v for ts, v in self.samples if ts >= max(since, t - m.within_s) - 1e-9]
         if not window:
             return None
@@ -98,9 +100,9 @@ class SequenceMatcher:
                 self._repeat_best_t = c.t
             for ph in self._phases[:-1]:
                 ph.clear()
-        else:
+        elif self.spec.repeat is not None:
             self._repeats = c.repeat
-            self._repeat_ref += self.spec.repeat.step * (1.0 if last.spec.motion.by > 0 else -1.0)
+            self._repeat_ref += self.spec.repeat.step * self._direction()
 
     # -- per frame ---------------------------------------------------------------------------
     def step(self, frame: BodyFrame, engaged: bool) -> Candidate | None:
@@ -147,21 +149,28 @@ class SequenceMatcher:
         return None
 
     def _satisfied(self, ph: _PhaseState, prev: _PhaseState | None, t: float) -> tuple[bool, float]:
-        since = ph.run_start
+        since = ph.run_start if ph.run_start is not None else t
+        ref = since
         if prev is not None:
             if prev.last_done is None or t - prev.last_done > ph.spec.max_gap_s:
                 return False, 0.0
             since = max(since, prev.done_since if prev.done_since is not None else prev.last_done)
+            ref = min(prev.last_done, t)  # the motion counts from the last moment the previous phase held
         if t - since < ph.spec.hold_s - 1e-9:
             return False, 0.0
-        if ph.value is None:
+        motion = ph.spec.motion
+        if motion is None:
             return True, 1.0
-        ref = ph.run_start if prev is None else min(prev.last_done, t)
         got = ph.motion_progress(t, ref)
-        by = abs(ph.spec.motion.by)
+        by = abs(motion.by)
         if got is None or got[0] < by:
             return False, 0.0
         return True, got[0] / by
+
+    def _direction(self) -> float:
+        """+1 when the last phase's motion is an increase, -1 for a decrease (0 without a motion)."""
+        m = self._phases[-1].spec.motion
+        return 0.0 if m is None else (1.0 if m.by > 0 else -1.0)
 
     def _cooled(self, t: float) -> bool:
         return self._last_event_t is None or t - self._last_event_t >= self.spec.cooldown_s
@@ -181,18 +190,18 @@ class SequenceMatcher:
         return None
 
     def _repeat_active(self, t: float) -> bool:
-        r = self.spec.repeat
-        return r is not None and t - self._repeat_best_t <= self._phases[-1].spec.motion.within_s
+        motion = self._phases[-1].spec.motion
+        return self.spec.repeat is not None and motion is not None and t - self._repeat_best_t <= motion.within_s
 
     def _repeat_candidate(self, frame: BodyFrame, gate: bool) -> Candidate | None:
         r, last = self.spec.repeat, self._phases[-1]
-        if r is None or not self._repeat_active(frame.t):
+        if r is None or last.value is None or not self._repeat_active(frame.t):
             return None
         v = last.value(frame)
         if v is None or not (gate and last.check(frame, self.spec.hysteresis)):
             self._repeat_best_t = -1e9  # the motion stopped: no more repeats
             return None
-        sign = 1.0 if last.spec.motion.by > 0 else -1.0
+        sign = self._direction()
         if sign * (v - self._repeat_best) > 0:
             self._repeat_best, self._repeat_best_t = v, frame.t
         elif sign * (self._repeat_best - v) > r.step / 2:

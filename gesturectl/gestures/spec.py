@@ -124,7 +124,7 @@ class Condition(_Strict):
     def read_points(self) -> list[str]:
         """Points read by this condition (for any_of: only those common to every branch are required)."""
         kind = self.kinds()[0]
-        if kind == "any_of":
+        if self.any_of is not None:
             sets = [set(p for c in branch for p in c.points()) for branch in self.any_of]
             return sorted(set.intersection(*sets))
         v = getattr(self, kind)

@@ -20,7 +20,7 @@ import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
 import numpy as np
 
@@ -39,6 +39,8 @@ from gesturectl.pose.preprocess import crop_tensor
 from gesturectl.pose.roi import Roi, letterbox_roi, roi_from_alignment
 from gesturectl.smoothing import OneEuroFilter
 from gesturectl.types import Frame, Pose
+
+T = TypeVar("T")
 
 DETECTOR_INPUT = 224
 LANDMARK_INPUT = 256
@@ -82,7 +84,7 @@ class StageTimer:
         self.cpu_s: dict[str, float] = {}
         self.calls: dict[str, int] = {}
 
-    def record(self, stage: str, fn: Callable[[], object]) -> object:
+    def record(self, stage: str, fn: Callable[[], T]) -> T:
         t0 = time.process_time()
         try:
             return fn()
@@ -187,27 +189,31 @@ class BlazePoseEstimator:
     def estimate(self, frame: Frame) -> Pose | None:
         image = frame.image
         h, w = image.shape[:2]
-        tracked = self._roi is not None and self._settings.track
-        roi = self._roi if tracked else self._detect(image, frame.t)
-        if not tracked:
+        roi = self._roi if self._settings.track else None
+        tracked = roi is not None
+        if roi is None:
+            roi = self._detect(image, frame.t)
             self._reset_filter()
         elif self._anchor_t is None or frame.t - self._anchor_t >= self._settings.recheck_s:
             roi = self._recheck(image, roi, frame.t)
         if roi is None:
             self._roi = None
             return None
-        lm = self._timer.record("landmarks", lambda: self._landmarks(image, roi))
-        if lm.pose_score < self._settings.min_presence and tracked:
+        lm: RawLandmarks | None = self._run_landmarks(image, roi)
+        if lm is not None and lm.pose_score < self._settings.min_presence and tracked:
             roi = self._detect(image, frame.t, near=self._anchor)  # lost: look again in this same frame
             self._reset_filter()
-            lm = self._timer.record("landmarks", lambda: self._landmarks(image, roi)) if roi else None
-        if lm is None or lm.pose_score < self._settings.min_presence:
+            lm = self._run_landmarks(image, roi) if roi is not None else None
+        if lm is None or roi is None or lm.pose_score < self._settings.min_presence:
             self._roi = None
             return None
         self.last_roi = roi
         self._roi = self._next_roi(lm, roi, frame.t)
         body = slice(0, NUM_BODY_LANDMARKS)
         return Pose(lm.xy[body], lm.visibility[body], "blazepose33", (w, h), lm.pose_score, frame.t)
+
+    def _run_landmarks(self, image: np.ndarray, roi: Roi) -> RawLandmarks:
+        return self._timer.record("landmarks", lambda: self._landmarks(image, roi))
 
     def _reset_filter(self) -> None:
         self._roi_filter.reset()

@@ -93,7 +93,8 @@ def weighted_nms(
         w = scores[cluster][:, None]
         box = (boxes[cluster] * w).sum(0) / w.sum()
         kps = (keypoints[cluster] * w[:, :, None]).sum(0) / w.sum()
-        out.append(Detection(tuple(float(v) for v in box), kps.astype(np.float32), float(scores[top])))
+        x0, y0, x1, y1 = (float(v) for v in box)
+        out.append(Detection((x0, y0, x1, y1), kps.astype(np.float32), float(scores[top])))
     return out
 
 

@@ -174,6 +174,6 @@ def flip_test_average(heatmaps: np.ndarray, flipped_heatmaps: np.ndarray, flip_p
 
 def normalise_bgr(crop_bgr: np.ndarray) -> np.ndarray:
     """H×W×3 uint8 BGR crop → 1×3×H×W float32, ImageNet mean/std applied to B, G, R as written."""
-    x = crop_bgr.astype(np.float32) / 255.0
-    x = (x - np.array(IMAGENET_MEAN, np.float32)) / np.array(IMAGENET_STD, np.float32)
-    return np.ascontiguousarray(x.transpose(2, 0, 1)[None])
+    x = crop_bgr.astype(np.float32) / np.float32(255.0)
+    y = (x - np.array(IMAGENET_MEAN, np.float32)) / np.array(IMAGENET_STD, np.float32)
+    return np.ascontiguousarray(y.transpose(2, 0, 1)[None])

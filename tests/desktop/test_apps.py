@@ -12,9 +12,10 @@ import tempfile
 import psutil
 import pytest
 
-from gesturectl.puppet import GESTURE_SCRIPTS, Move as M
-from tests.desktop.conftest import wait_until, xdotool
+from gesturectl.puppet import GESTURE_SCRIPTS
+from gesturectl.puppet import Move as M
 from tests.daemon_helpers import Daemon, write_trace
+from tests.desktop.conftest import wait_until, xdotool
 
 CONFIG = """
 apps:

@@ -33,7 +33,7 @@ def test_zoom_in_a_real_chromium(xsession, chromium, tmp_path):
     for gesture, expected in (("zoom_in", 1.1), ("zoom_in", 1.25), ("zoom_out", 1.1)):
         line = d.next_line()
         assert f"{gesture} -> {gesture}: sent ctrl+" in line, line
-        assert wait_until(lambda: abs(chromium.zoom() - expected) < 1e-3, 5), (line, chromium.zoom())
+        assert wait_until(lambda e=expected: abs(chromium.zoom() - e) < 1e-3, 5), (line, chromium.zoom())
     assert d.wait() == 0
     assert chromium.zoom() == pytest.approx(1.1)
 

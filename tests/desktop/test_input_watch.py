@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import time
 
-from gesturectl.puppet import DEMO_ZOOM_SCRIPT, Move as M
+from gesturectl.puppet import DEMO_ZOOM_SCRIPT
+from gesturectl.puppet import Move as M
 from tests.daemon_helpers import Daemon, write_trace
 from tests.desktop.conftest import wait_until, xdotool
 

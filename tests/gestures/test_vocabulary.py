@@ -7,7 +7,8 @@ import pytest
 
 from gesturectl.config import load_config
 from gesturectl.gestures.pipeline import recognize
-from gesturectl.puppet import GESTURE_SCRIPTS, Camera, Move as M, perform
+from gesturectl.puppet import GESTURE_SCRIPTS, Camera, perform
+from gesturectl.puppet import Move as M
 
 SPEC = load_config(None).gestures
 
