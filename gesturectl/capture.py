@@ -70,6 +70,7 @@ class Capture(threading.Thread):
         self._retry = (retry_min_s, retry_max_s)
         self._clock = clock
         self._stop = threading.Event()
+        self._last_loss: str | None = None
 
     def stop(self) -> None:
         self._stop.set()
@@ -84,6 +85,7 @@ class Capture(threading.Thread):
                 delay = min(delay * 2, self._retry[1])
                 continue
             delay = self._retry[0]
+            self._last_loss = None
             self._slot.put(SourceEvent("started", getattr(source, "path", "") and str(source.path)))
             try:
                 self._pump(source)
@@ -105,7 +107,10 @@ class Capture(threading.Thread):
             return
 
     def _lost(self, message: str, delay: float) -> None:
-        log.warning("source unavailable: %s; retrying in %.1f s", message, delay)
+        # the daemon tells the user once (with what to do); every retry goes to the log file
+        level = logging.DEBUG if message == self._last_loss else logging.INFO
+        self._last_loss = message
+        log.log(level, "source unavailable: %s; retrying in %.1f s", message, delay)
         self._slot.put(SourceEvent("lost", message, delay))
         self._stop.wait(delay)
 

@@ -182,7 +182,8 @@ def _start_input_watch(cfg: Config, daemon: Daemon, sink, dry: bool):
         watch.start()
         return watch
     except Exception as e:
-        _say(f"pause hotkey and auto-pause are off: pynput cannot listen here ({e})")
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        _say(f"pause hotkey and auto-pause are off: pynput cannot listen here ({first})")
         return None
 
 

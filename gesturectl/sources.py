@@ -66,12 +66,21 @@ def is_video(path: Path) -> bool:
     return path.suffix.lower() in VIDEO_SUFFIXES
 
 
+def _quiet_opencv() -> None:
+    """Probing cameras makes OpenCV print a warning per missing device; our own message says it better."""
+    try:
+        cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
+    except AttributeError:
+        pass
+
+
 class CameraSource:
     """A webcam through OpenCV: an index (0, 1, ...) or a device path (/dev/video0)."""
 
     live = True
 
     def __init__(self, device: int | str) -> None:
+        _quiet_opencv()
         self._cap = cv2.VideoCapture(device)
         if not self._cap.isOpened():
             self._cap.release()
@@ -197,6 +206,7 @@ def camera_by_name(text: str, sysfs: Path = SYSFS_V4L) -> int | None:
 
 def list_cameras(max_index: int = 8) -> list[tuple[int, str]]:
     """(index, description) of the cameras OpenCV can open."""
+    _quiet_opencv()
     found = []
     for i in range(max_index):
         cap = cv2.VideoCapture(i)

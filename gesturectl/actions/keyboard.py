@@ -151,7 +151,8 @@ def select_keyboard(preference: str = "auto") -> KeyboardBackend:
             log.info("keyboard backend: %s", name)
             return kb
         except Exception as e:  # each backend fails in its own way (ImportError, Xlib errors, ...)
-            tried.append(f"  {name}: {e}")
+            first_line = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            tried.append(f"  {name}: {first_line}")
     raise ActionError(
         "no keyboard backend works; tried:\n" + "\n".join(tried) +
         "\nfix: run inside an X11 session (or set DISPLAY), install pyautogui/pynput, "
