@@ -60,6 +60,7 @@ class Daemon:
         self._last_processed: float | None = None
         self._started = time.monotonic()
         self._timing_mark: tuple[float, dict[str, float], dict[str, int]] | None = None
+        self.pose_error: str | None = None
 
     # -- called from other threads -------------------------------------------------------------
     def command(self, cmd: str, timeout_s: float = 10.0) -> dict:
@@ -82,6 +83,7 @@ class Daemon:
                 "source": self.opts.source,
                 "source_state": self.source_state,
                 "source_message": self.source_message,
+                "pose_error": self.pose_error,
                 "paused": self.engine.dispatcher.paused,
                 "frames": self._frames,
                 "dropped_frames": self._slot.dropped,
@@ -97,9 +99,11 @@ class Daemon:
 
     @property
     def state(self) -> str:
-        """"no camera", "paused", "starting", "ended" or "running"."""
+        """"no camera", "pose model error", "paused", "starting", "ended" or "running"."""
         if self.source_state == "lost":
             return "no camera"
+        if self.pose_error is not None:
+            return "pose model error"
         if self.engine.dispatcher.paused:
             return "paused"
         return self.source_state if self.source_state in ("starting", "ended") else "running"
@@ -146,7 +150,20 @@ class Daemon:
         if self._throttled(captured.wall):
             return
         self._last_processed = captured.wall
-        outcomes = self.engine.process(captured)
+        try:
+            outcomes = self.engine.process(captured)
+        except GesturectlError as e:  # e.g. a missing or corrupt model: keep running, say what is wrong
+            with self._lock:
+                first = self.pose_error != str(e)
+                self.pose_error = str(e)
+            if first:
+                log.error("%s", e)
+                self._on_state(self.state)
+            return
+        if self.pose_error is not None:
+            with self._lock:
+                self.pose_error = None
+            self._on_state(self.state)
         self._log_timings(captured.wall)
         with self._lock:
             self._frames += 1

@@ -53,6 +53,7 @@ class Engine:
         self._clock = clock
         self._busy = busy or (lambda: False)
         self.last_pose: Pose | None = None
+        self._build_error: tuple[float, GesturectlError] | None = None
 
     def reset(self) -> None:
         """A new stream starts (source (re)opened): forget tracking and gestures in progress."""
@@ -65,6 +66,7 @@ class Engine:
         self.gestures, self.dispatcher = gestures, dispatcher
         if rebuild_estimator:
             self._estimator = None
+            self._build_error = None
 
     def process(self, captured: Captured) -> list[Outcome]:
         pose = self._pose(captured.item)
@@ -82,9 +84,22 @@ class Engine:
         if not isinstance(item, Frame):
             raise TypeError(f"cannot process a {type(item).__name__}")
         if self._estimator is None:
-            self._estimator = self._make_estimator()
+            self._estimator = self._build_estimator()
         est = self._estimator
         return self.timer.record("pose", lambda: est.estimate(item))
+
+    def _build_estimator(self, retry_s: float = 10.0):
+        """The pose model, built on first use; a failure is re-raised without retrying for `retry_s`."""
+        now = self._clock()
+        if self._build_error is not None and now - self._build_error[0] < retry_s:
+            raise self._build_error[1]
+        try:
+            est = self._make_estimator()
+        except GesturectlError as e:
+            self._build_error = (now, e)
+            raise
+        self._build_error = None
+        return est
 
     def _perform(self, d: Decision, captured_wall: float) -> Outcome:
         if d.action is None:
@@ -95,3 +110,7 @@ class Engine:
         except GesturectlError as e:
             log.error("%s", e)
             return Outcome(d, None, str(e), self._clock() - captured_wall)
+        except Exception as e:  # an action must never take the loop down
+            log.exception("action %s failed", d.action_name)
+            return Outcome(d, None, f"action {d.action_name!r} failed: {type(e).__name__}: {e}",
+                           self._clock() - captured_wall)

@@ -140,6 +140,9 @@ def _run(args, cfg: Config, cfg_path: Path | None, source: str, log_path: Path) 
                  "`--source VIDEO` or `--source TRACE.jsonl`; `gesturectl cameras` lists cameras")
         elif state != "no camera":
             told["no camera"] = False
+        if state == "pose model error":
+            _say(f"the pose model cannot run: {holder['daemon'].pose_error}\n  the daemon keeps running "
+                 "(status, pause, reload work); fix pose.model and `gesturectl reload`")
         if tray is not None:
             tray.set_state(state)
 

@@ -120,3 +120,24 @@ def test_a_failing_action_is_reported_and_the_daemon_goes_on(tmp_path, daemons):
         line = d.next_line()
         assert "failed: app 'ghost': 'no-such-program-gesturectl' is not installed" in line, line
     assert d.control("status")["ok"]
+
+
+def test_a_corrupt_pose_model_is_reported_and_the_daemon_keeps_running(tmp_path, daemons):
+    import cv2
+    import numpy as np
+
+    bad = tmp_path / "broken.onnx"
+    bad.write_bytes(b"this is not an onnx model")
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(f"pose:\n  model: {bad}\n")
+    frames = tmp_path / "frames"
+    frames.mkdir()
+    for i in range(240):  # 8 s at 30 fps: time enough to fix the config and reload
+        cv2.imwrite(str(frames / f"{i:03d}.png"), np.full((48, 64, 3), 90, np.uint8))
+    d = daemons(tmp_path, frames, "--dry-run", "--config", str(cfg))
+    st = wait_until(lambda: (s := d.control("status"))["state"] == "pose model error" and s, 15)
+    assert st and "onnxruntime cannot load" in st["pose_error"] and "broken.onnx" in st["pose_error"]
+    assert any("the daemon keeps running" in e for e in d.err)
+    cfg.write_text("pose:\n  model: lite\n")  # fix it: reload rebuilds the model
+    assert d.control("reload")["ok"] is True
+    assert wait_until(lambda: d.control("status")["pose_error"] is None, 15)

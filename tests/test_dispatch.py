@@ -51,3 +51,21 @@ def test_unknown_foreground_in_dry_runs_reports_the_rule():
     [z] = d.dispatch(GestureEvent("zoom_in", 1.0))
     assert z.action is not None and z.when_app == "chrome"
     assert d.dispatch(GestureEvent("wave", 1.0)) == []
+
+
+def test_sink_turns_any_backend_failure_into_a_named_error_and_releases_keys():
+    import pytest
+
+    from gesturectl.actions.apps import AppController
+    from gesturectl.actions.keyboard import RecordingKeyboard
+    from gesturectl.actions.sink import OsActionSink
+    from gesturectl.errors import ActionError
+
+    kb = RecordingKeyboard(fail_on="=")
+    sink = OsActionSink(kb, AppController())
+    [z] = Dispatcher(CFG, foreground=lambda: "chrome").dispatch(GestureEvent("zoom_in", 1.0))
+    with pytest.raises(ActionError, match="action 'zoom_in' failed: cannot press ="):
+        sink.perform(z.action)
+    assert kb.log == [("down", "ctrl"), ("up", "ctrl")]  # what was pressed was released
+    ok = OsActionSink(RecordingKeyboard(), AppController())
+    assert ok.perform(z.action) == "sent ctrl+="

@@ -50,8 +50,11 @@ class OsActionSink:
             return f"control {spec.control}"
         except ActionError as e:
             raise ActionError(f"action {action.name!r} failed: {e}") from e
-        except OSError as e:
-            raise ActionError(f"action {action.name!r} failed: {e}") from e
+        except Exception as e:  # backends raise their own types (pyautogui's fail-safe, Xlib errors, OSError)
+            hint = ""
+            if type(e).__name__ == "FailSafeException":
+                hint = " (pyautogui's fail-safe: the mouse is in a screen corner; move it, or set GESTURECTL_KEYBOARD=pynput)"
+            raise ActionError(f"action {action.name!r} failed: {type(e).__name__}: {e}{hint}") from e
 
     def release_all(self) -> None:
         if self._keyboard is not None:
