@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+
+_APPLY, _SHOW, _STOP = object(), object(), object()
 
 STATE_COLOURS = {"running": (40, 170, 70), "paused": (230, 160, 30), "no camera": (200, 50, 50),
                  "starting": (120, 120, 120), "ended": (120, 120, 120)}
@@ -80,6 +84,8 @@ class Tray:
         self._config_path = config_path
         self._paused = False
         self._state = "starting"
+        self._pending: queue.Queue = queue.Queue()
+        self._worker = threading.Thread(target=self._apply_loop, name="gesturectl-tray", daemon=True)
         item = pystray.MenuItem
         menu = pystray.Menu(
             item(lambda _: "Resume" if self._paused else "Pause", lambda: self._command("toggle"), default=True),
@@ -101,20 +107,47 @@ class Tray:
             log.error("open config: %s", e)
 
     def set_state(self, state: str) -> None:
+        """Show a state; never blocks the caller (the daemon's loop): a worker thread applies it."""
         self._state = state
         self._paused = state == "paused"
-        if not self._icon.visible:  # pystray drops title updates of a hidden icon: _setup applies it
-            return
-        self._icon.icon = _icon_image(state)
-        self._icon.title = f"gesturectl: {state}"
-        self._icon.update_menu()
+        self._pending.put(_APPLY)
 
     def _setup(self, icon) -> None:
-        icon.visible = True
-        self.set_state(self._state)  # a state that changed while the icon was being set up
+        self._pending.put(_SHOW)  # pystray calls this once its loop runs; the worker makes the icon visible
+
+    def _apply_loop(self) -> None:
+        """The one thread that touches the icon after start-up: pystray's X11 backend serialises calls
+        through a single reply queue, so calls from several threads at once can cross."""
+        shown = False
+        while True:
+            msg = self._pending.get()
+            if msg is _STOP:
+                return
+            if msg is _SHOW:
+                self._icon.visible = True
+                shown = True
+            while not self._pending.empty():  # only the newest state matters
+                nxt = self._pending.get()
+                if nxt is _STOP:
+                    return
+                shown = shown or nxt is _SHOW
+                if nxt is _SHOW:
+                    self._icon.visible = True
+            if not shown:
+                continue
+            try:
+                # the title first: pystray's X11 backend does not flush after setting it, and the icon
+                # update that follows sends (and flushes) a request, which carries the title out too
+                self._icon.title = f"gesturectl: {self._state}"
+                self._icon.icon = _icon_image(self._state)
+                self._icon.update_menu()
+            except Exception as e:  # a tray that went away must not take anything else down
+                log.warning("tray icon update failed: %s", e)
 
     def start(self) -> None:
+        self._worker.start()
         self._icon.run_detached(self._setup)
 
     def stop(self) -> None:
+        self._pending.put(_STOP)
         self._icon.stop()
