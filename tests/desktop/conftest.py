@@ -20,13 +20,6 @@ import pytest
 NEEDED = ("Xvfb", "openbox", "xdotool")
 
 
-def _free_display() -> int:
-    for n in range(90, 200):
-        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
-            return n
-    raise RuntimeError("no free X display number")
-
-
 def wait_until(pred, timeout=10.0, step=0.05):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -42,13 +35,17 @@ def xsession(tmp_path_factory):
     missing = [c for c in NEEDED if shutil.which(c) is None]
     if missing:
         pytest.skip(f"needs {', '.join(missing)} (apt-get install xvfb openbox xdotool)")
-    n = _free_display()
-    disp = f":{n}"
-    xvfb = subprocess.Popen(["Xvfb", disp, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if not wait_until(lambda: Path(f"/tmp/.X11-unix/X{n}").exists(), 10):
+    # -displayfd: the server picks a free display itself and writes its number, so parallel runs never clash
+    read_fd, write_fd = os.pipe()
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_fd,))
+    os.close(write_fd)
+    with os.fdopen(read_fd) as f:
+        number = f.readline().strip()
+    if not number.isdigit():
         xvfb.kill()
         pytest.fail("Xvfb did not start")
+    disp = f":{number}"
     env = dict(os.environ, DISPLAY=disp)
     env.pop("WAYLAND_DISPLAY", None)
     wm = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

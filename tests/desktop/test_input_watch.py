@@ -35,13 +35,13 @@ def test_auto_pause_while_typing(xsession, tmp_path):
     trace = tmp_path / "zooms.jsonl"
     write_trace(trace, [M("rest", 1.0), *DEMO_ZOOM_SCRIPT])  # zoom_in at ~3.9 s and ~7.3 s, zoom_out at ~9 s
     cfg = tmp_path / "c.yaml"
-    cfg.write_text("daemon: {tray: 'off', auto_pause_on_input_s: 2.0}\n"
+    cfg.write_text("daemon: {tray: 'off', auto_pause_on_input_s: 1.5}\n"
                    "bindings:\n  - {gesture: zoom_in, action: zoom_in}\n  - {gesture: zoom_out, action: zoom_out}\n")
     d = Daemon(env, tmp_path, trace, "--config", str(cfg))
     try:
         assert wait_until(lambda: d.control("status").get("ok"), 15), d.err
         t0 = time.monotonic()
-        while time.monotonic() - t0 < 4.5:  # keep typing through the first zoom_in
+        while time.monotonic() - t0 < 4.2:  # keep typing through the first zoom_in (at ~3.9 s)
             xdotool(env, "key", "a")
             time.sleep(0.3)
         first = d.next_line()
