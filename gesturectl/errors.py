@@ -21,3 +21,9 @@ class SourceError(GesturectlError):
 
 class ActionError(GesturectlError):
     """An action could not be performed (no keyboard backend, an app that cannot start...)."""
+
+
+def first_line(e: BaseException) -> str:
+    """The first line of an exception's message (libraries such as pynput add pages of advice), or its type."""
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__

@@ -21,7 +21,7 @@ from gesturectl.config import Config, default_config_text, load_config
 from gesturectl.control import ControlServer, InstanceLock, send_command
 from gesturectl.daemon import Daemon, DaemonOptions
 from gesturectl.dispatch import Dispatcher
-from gesturectl.errors import ActionError
+from gesturectl.errors import ActionError, first_line
 from gesturectl.gestures.pipeline import GesturePipeline
 from gesturectl.loop import Engine, Outcome
 from gesturectl.paths import state_dir, user_config_path
@@ -185,8 +185,7 @@ def _start_input_watch(cfg: Config, daemon: Daemon, sink, dry: bool):
         watch.start()
         return watch
     except Exception as e:
-        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        _say(f"pause hotkey and auto-pause are off: pynput cannot listen here ({first})")
+        _say(f"pause hotkey and auto-pause are off: pynput cannot listen here ({first_line(e)})")
         return None
 
 

@@ -9,17 +9,10 @@ import sys
 import pytest
 
 from gesturectl.evaluation import Label, Score, score_trace
-from gesturectl.puppet import DEMO_ZOOM_SCRIPT, perform
+from gesturectl.puppet import DEMO_ZOOM_SCRIPT
 from gesturectl.puppet import Move as M
-from gesturectl.traces import TraceHeader, TraceWriter
 from gesturectl.types import GestureEvent
-
-
-def _write_trace(path, script, seed=0):
-    with open(path, "w", encoding="utf-8") as f:
-        w = TraceWriter(f, TraceHeader("coco17", (640, 480), 30.0))
-        for t, pose in perform(script, seed=seed, noise_px=1.0):
-            w.write(t, pose)
+from tests.daemon_helpers import write_trace as _write_trace
 
 
 def _cli(*args):

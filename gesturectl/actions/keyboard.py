@@ -14,7 +14,7 @@ import threading
 from abc import ABC, abstractmethod
 
 from gesturectl.actions.keys import resolve_mod
-from gesturectl.errors import ActionError
+from gesturectl.errors import ActionError, first_line
 
 log = logging.getLogger(__name__)
 
@@ -151,8 +151,7 @@ def select_keyboard(preference: str = "auto") -> KeyboardBackend:
             log.info("keyboard backend: %s", name)
             return kb
         except Exception as e:  # each backend fails in its own way (ImportError, Xlib errors, ...)
-            first_line = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            tried.append(f"  {name}: {first_line}")
+            tried.append(f"  {name}: {first_line(e)}")
     raise ActionError(
         "no keyboard backend works; tried:\n" + "\n".join(tried) +
         "\nfix: run inside an X11 session (or set DISPLAY), install pyautogui/pynput, "
