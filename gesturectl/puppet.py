@@ -163,10 +163,6 @@ def perform(script: list[Move], fps: float = 30.0, cam: Camera = Camera(), seed:
         yield tj, render(arms, cam, tj, rng, noise_px)
 
 
-def script_duration(script: list[Move]) -> float:
-    return sum(m.seconds for m in script)
-
-
 #: zoom_in twice, then zoom_out once, returning the hands in between (the browser demo and test).
 DEMO_ZOOM_SCRIPT: list[Move] = [
     Move("rest", 1.0), Move("hands_together", 1.0), Move("hands_together", 0.5), Move("hands_apart", 0.5),

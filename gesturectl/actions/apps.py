@@ -14,7 +14,6 @@ import logging
 import os
 import shutil
 import subprocess
-import time
 
 import psutil
 
@@ -110,13 +109,3 @@ def _try(fn) -> None:
         fn()
     except psutil.NoSuchProcess:
         pass
-
-
-def wait_for(predicate, timeout_s: float, step_s: float = 0.05) -> bool:
-    """Poll `predicate` until true or the timeout (a helper for callers and tests)."""
-    end = time.monotonic() + timeout_s
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(step_s)
-    return bool(predicate())

@@ -130,10 +130,6 @@ def roi_from_detection(det: Detection, width: int, height: int) -> Roi:
     return roi_from_alignment(tuple(kps[0]), tuple(kps[1]))
 
 
-def roi_from_landmarks(lm: RawLandmarks) -> Roi:
-    return roi_from_alignment(tuple(lm.xy[AUX_CENTRE]), tuple(lm.xy[AUX_SIZE]))
-
-
 def nearest_roi(rois: list[Roi], ref: Roi, max_fraction: float = 0.5) -> Roi | None:
     """The ROI whose centre is nearest `ref`'s, if within `max_fraction` of ref's side."""
     best = min(rois, key=lambda r: math.hypot(r.cx - ref.cx, r.cy - ref.cy), default=None)

@@ -128,12 +128,11 @@ def max_predictions(heatmaps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return coords, maxvals
 
 
-def final_predictions(heatmaps: np.ndarray, centres: np.ndarray, scales: np.ndarray,
-                      input_size: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def final_predictions(heatmaps: np.ndarray, centres: np.ndarray, scales: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(N×K×2 image-pixel joints, N×K×1 peak values): argmax, quarter-pixel shift, inverse affine.
 
-    The affine is taken at heatmap resolution (as in the reference code), so `input_size` is not
-    needed; it is accepted for symmetry with the crop call.
+    The inverse affine is built at heatmap resolution (as in the reference code), so the model's
+    input size is not needed.
     """
     coords, maxvals = max_predictions(heatmaps)
     n, k, h, w = heatmaps.shape

@@ -31,7 +31,7 @@ def wait_until(pred, timeout=10.0, step=0.05):
 
 
 @pytest.fixture(scope="session")
-def xsession(tmp_path_factory):
+def xsession():
     missing = [c for c in NEEDED if shutil.which(c) is None]
     if missing:
         pytest.skip(f"needs {', '.join(missing)} (apt-get install xvfb openbox xdotool)")
