@@ -49,9 +49,23 @@ def measure(source: Path, tmp: Path, model: str, pause: bool) -> tuple[float, fl
     cfg.write_text(f"pose:\n  model: {model}\ndaemon:\n  tray: 'off'\n")
     env = dict(os.environ, GESTURECTL_RUNTIME_DIR=str(tmp / "rt"), GESTURECTL_STATE_DIR=str(tmp / "st"))
     env.pop("DISPLAY", None)
-    p = subprocess.Popen([sys.executable, "-m", "gesturectl.cli", "run", "--source", str(source), "--dry-run",
-                          "--exit-at-end", "--config", str(cfg)], env=env, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
+    p = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gesturectl.cli",
+            "run",
+            "--source",
+            str(source),
+            "--dry-run",
+            "--exit-at-end",
+            "--config",
+            str(cfg),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     proc = psutil.Process(p.pid)
     time.sleep(3.0)  # start-up and model loading are not the steady state
     if pause:
@@ -79,9 +93,11 @@ def main() -> None:
         tmp = Path(t)
         person = looped_video(VIDEO, tmp / "person.mp4", args.seconds)
         empty = looped_video(VIDEO, tmp / "empty.mp4", args.seconds, blank=True)
-        rows = [("person in view, active", measure(person, tmp, args.model, False)),
-                ("person in view, paused", measure(person, tmp, args.model, True)),
-                ("nobody in view", measure(empty, tmp, args.model, False))]
+        rows = [
+            ("person in view, active", measure(person, tmp, args.model, False)),
+            ("person in view, paused", measure(person, tmp, args.model, True)),
+            ("nobody in view", measure(empty, tmp, args.model, False)),
+        ]
     base = rows[0][1][0]
     print(f"gesturectl run, model {args.model}, 576x576 video at 30 fps, dry run ({os.cpu_count()} cores)")
     for name, (cpu, rss) in rows:

@@ -35,8 +35,9 @@ def main() -> None:
     results = {}
     lm = np.random.default_rng(0).random((1, 256, 256, 3), dtype=np.float32)
     for name in ("lite", "full"):
-        results[f"BlazePose landmark {name} (256x256)"] = cpu_ms(OnnxModel(verified_path(f"pose_landmark_{name}")),
-                                                                 lm, args.runs)
+        results[f"BlazePose landmark {name} (256x256)"] = cpu_ms(
+            OnnxModel(verified_path(f"pose_landmark_{name}")), lm, args.runs
+        )
     x = np.random.default_rng(0).standard_normal((1, 3, 256, 192)).astype(np.float32)
     with tempfile.TemporaryDirectory() as tmp:
         for layers in (18, 50):

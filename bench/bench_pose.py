@@ -40,7 +40,7 @@ def load_frames(n: int) -> tuple[list[np.ndarray], str]:
             small = cv2.resize(img, (round(img.shape[1] * scale), H), interpolation=cv2.INTER_AREA)
             canvas = np.zeros((H, W, 3), np.uint8)
             x0 = (W - small.shape[1]) // 2
-            canvas[:, x0:x0 + small.shape[1]] = small
+            canvas[:, x0 : x0 + small.shape[1]] = small
             frames.append(canvas)
         source = f"{VIDEO.name} letterboxed to {W}x{H}"
     else:
@@ -51,7 +51,7 @@ def load_frames(n: int) -> tuple[list[np.ndarray], str]:
         for i in range(120):
             canvas = np.full((H, W, 3), 90, np.uint8)
             x0 = int(120 + 60 * np.sin(i / 19))
-            canvas[40:440, x0:x0 + 400] = photo
+            canvas[40:440, x0 : x0 + 400] = photo
             frames.append(canvas)
         source = f"astronaut.png drifting in a {W}x{H} frame (synthetic)"
     reps = -(-n // len(frames))
@@ -59,11 +59,13 @@ def load_frames(n: int) -> tuple[list[np.ndarray], str]:
 
 
 def worker_ours(model: str, frames: list[np.ndarray], threads: int) -> dict:
-    from gesturectl.pose.blazepose import BlazePoseEstimator, BlazePoseSettings, StageTimer
+    from gesturectl.pose.blazepose import BlazePoseEstimator
+    from gesturectl.pose.settings import PoseSettings
+    from gesturectl.timing import StageTimer
     from gesturectl.types import Frame
 
     timer = StageTimer()
-    est = BlazePoseEstimator.from_settings(BlazePoseSettings(model=model, threads=threads), timer)
+    est = BlazePoseEstimator.from_settings(PoseSettings(model=model, threads=threads), timer)
     for img in frames[:10]:  # warm-up
         est.estimate(Frame(img, 0.0))
     est.reset()
@@ -76,8 +78,13 @@ def worker_ours(model: str, frames: list[np.ndarray], threads: int) -> dict:
     cpu, wall = time.process_time() - c0, time.perf_counter() - w0
     stages = {k: 1000 * v / len(frames) for k, v in timer.cpu_s.items()}
     stages.update(split_landmark_stage(est, frames[len(frames) // 2]))
-    return {"cpu_ms": 1000 * cpu / len(frames), "wall_ms": 1000 * wall / len(frames), "found": found,
-            "stages_ms": stages, "calls": dict(timer.calls)}
+    return {
+        "cpu_ms": 1000 * cpu / len(frames),
+        "wall_ms": 1000 * wall / len(frames),
+        "found": found,
+        "stages_ms": stages,
+        "calls": dict(timer.calls),
+    }
 
 
 def split_landmark_stage(est, image: np.ndarray, n: int = 100) -> dict[str, float]:
@@ -119,8 +126,12 @@ def worker_mediapipe(complexity: int, frames: list[np.ndarray]) -> dict:
         found += pose.process(img).pose_landmarks is not None
     cpu, wall = time.process_time() - c0, time.perf_counter() - w0
     pose.close()
-    return {"cpu_ms": 1000 * cpu / len(frames), "wall_ms": 1000 * wall / len(frames), "found": found,
-            "version": mp.__version__}
+    return {
+        "cpu_ms": 1000 * cpu / len(frames),
+        "wall_ms": 1000 * wall / len(frames),
+        "found": found,
+        "version": mp.__version__,
+    }
 
 
 def run_worker(args: argparse.Namespace) -> None:
@@ -167,19 +178,25 @@ def main() -> int:
             results[f"mediapipe:{model}"] = spawn(f"mediapipe:{model}", args)
     first = next(r for r in results.values() if r)
     print(f"source: {first['source']}, {first['frames']} frames, tracking mode, gesturectl threads={args.threads}")
-    print(f"{'pipeline':18s} {'CPU ms/frame':>12s} {'wall ms':>8s} {'peak RSS MB':>11s} {'found':>6s}  stages (CPU ms/frame)")
+    print(
+        f"{'pipeline':18s} {'CPU ms/frame':>12s} {'wall ms':>8s} {'peak RSS MB':>11s} {'found':>6s}  stages (CPU ms/frame)"
+    )
     for name, r in results.items():
         if r is None:
             continue
         stages = " ".join(f"{k}={v:.2f}" for k, v in r.get("stages_ms", {}).items())
         calls = r.get("calls")
         extra = f" calls={calls}" if calls else ""
-        print(f"{name:18s} {r['cpu_ms']:12.2f} {r['wall_ms']:8.2f} {r['peak_rss_mb']:11.1f} {r['found']:6d}  {stages}{extra}")
+        print(
+            f"{name:18s} {r['cpu_ms']:12.2f} {r['wall_ms']:8.2f} {r['peak_rss_mb']:11.1f} {r['found']:6d}  {stages}{extra}"
+        )
     for model in ("lite", "full"):
         ours, peer = results.get(f"ours:{model}"), results.get(f"mediapipe:{model}")
         if ours and peer:
-            print(f"ratio {model}: gesturectl / mediapipe CPU per frame = {ours['cpu_ms'] / peer['cpu_ms']:.2f}x "
-                  f"(target <= 0.5x), peak RSS = {ours['peak_rss_mb'] / peer['peak_rss_mb']:.2f}x")
+            print(
+                f"ratio {model}: gesturectl / mediapipe CPU per frame = {ours['cpu_ms'] / peer['cpu_ms']:.2f}x "
+                f"(target <= 0.5x), peak RSS = {ours['peak_rss_mb'] / peer['peak_rss_mb']:.2f}x"
+            )
     if not have_mp:
         print("mediapipe is not installed: no peer measured (pip install mediapipe==0.10.14 to compare)")
     return 0

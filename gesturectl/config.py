@@ -18,54 +18,19 @@ from gesturectl.actions.keys import check_key
 from gesturectl.actions.spec import ActionSpec, AppSpec, BindingSpec
 from gesturectl.errors import ConfigError
 from gesturectl.gestures.spec import RecognizerSpec
-from gesturectl.pose.blazepose import BlazePoseSettings
+from gesturectl.paths import user_config_path
+from gesturectl.pose.settings import PoseSettings
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class PoseConfig(_Strict):
-    """The `pose:` section."""
-
-    model: str = "full"
-    min_detection_score: float = Field(0.5, ge=0.0, le=1.0)
-    min_presence: float = Field(0.5, ge=0.0, le=1.0)
-    nms_iou: float = Field(0.3, gt=0.0, lt=1.0)
-    track: bool = True
-    threads: int = Field(1, ge=1, le=64)
-    recheck_s: float = Field(0.5, gt=0.0, le=60.0)
-    draw_min_score: float = Field(0.5, ge=0.0, le=1.0)
-
-    @field_validator("model")
-    @classmethod
-    def _model(cls, v: str) -> str:
-        if v in ("lite", "full"):
-            return v
-        if not v.endswith(".onnx"):
-            raise ValueError("must be lite, full, or the path of a heatmap model (.onnx) from "
-                             "`gesturectl export-simple-baselines`")
-        if not Path(v).expanduser().is_file():
-            raise ValueError(f"model file {v} does not exist")
-        return v
-
-    def settings(self) -> BlazePoseSettings:
-        return BlazePoseSettings(
-            model=self.model,
-            min_detection_score=self.min_detection_score,
-            min_presence=self.min_presence,
-            nms_iou=self.nms_iou,
-            track=self.track,
-            threads=self.threads,
-            recheck_s=self.recheck_s,
-        )
-
-
 class DaemonConfig(_Strict):
     """The `daemon:` section."""
 
     source: str = "0"
-    keyboard: Literal["auto", "pyautogui", "pynput"] = "auto"
+    keyboard: Literal["auto", "xtest", "pynput", "pyautogui"] = "auto"
     pause_hotkey: tuple[str, ...] = ("ctrl", "alt", "g")
     auto_pause_on_input_s: float = Field(0.0, ge=0.0, le=60.0)
     tray: Literal["auto", "off"] = "auto"
@@ -81,7 +46,7 @@ class DaemonConfig(_Strict):
 
 class Config(_Strict):
     version: Literal[1] = 1
-    pose: PoseConfig = PoseConfig()
+    pose: PoseSettings = PoseSettings()
     gestures: RecognizerSpec = RecognizerSpec()
     apps: dict[str, AppSpec] = Field(default_factory=dict)
     actions: dict[str, ActionSpec] = Field(default_factory=dict)
@@ -99,6 +64,7 @@ class Config(_Strict):
 
 def reference_problems(data: dict) -> list[str]:
     """Names used by bindings and actions that are not defined, on plain (possibly invalid) data."""
+
     def names(section: str) -> set[str]:
         v = data.get(section)
         return set(v) if isinstance(v, dict) else set()
@@ -155,7 +121,7 @@ def merge_over_defaults(data: dict) -> dict:
 
 def default_config_text() -> str:
     """The documented default config shipped with the package."""
-    return resources.files("gesturectl").joinpath("default_config.yaml").read_text()
+    return resources.files("gesturectl").joinpath("data/default_config.yaml").read_text(encoding="utf-8")
 
 
 def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
@@ -184,7 +150,9 @@ def parse_config(text: str, source: str = "<config>") -> Config:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{source}: the top level must be a mapping of sections (pose: ...), got {type(data).__name__}")
+        raise ConfigError(
+            f"{source}: the top level must be a mapping of sections (pose: ...), got {type(data).__name__}"
+        )
     merged = merge_over_defaults(data)
     try:
         return Config.model_validate(merged)
@@ -204,6 +172,16 @@ def parse_config(text: str, source: str = "<config>") -> Config:
                 continue
             lines.append(f"  {path}{where}: {msg}{got}")
         raise ConfigError(f"{source}: {len(lines)} problem(s):\n" + "\n".join(lines)) from None
+
+
+def ensure_user_config() -> Path:
+    """The user's config file, created from the documented defaults if there is none (never overwritten)."""
+    p = user_config_path()
+    if not p.exists():
+        p.parent.mkdir(parents=True, exist_ok=True)
+        with open(p, "x", encoding="utf-8") as f:
+            f.write(default_config_text())
+    return p
 
 
 def load_config(path: Path | None) -> Config:

@@ -1,25 +1,27 @@
-"""Where gesturectl keeps things: the user's config, logs (state dir) and the control socket (runtime dir).
+"""Where gesturectl keeps things, per platform (platformdirs): the user's config, logs, and the
+runtime folder for the control socket and the instance lock.
 
-XDG base directories on Linux, with GESTURECTL_CONFIG_DIR / GESTURECTL_STATE_DIR /
-GESTURECTL_RUNTIME_DIR to override (tests use them to run daemons side by side). The runtime
-directory is created private (0700), so only the user can reach the control socket.
+GESTURECTL_CONFIG_DIR / GESTURECTL_STATE_DIR / GESTURECTL_RUNTIME_DIR override them (tests use
+them to run daemons side by side). The runtime folder is private (0700) and must belong to the
+user, so only they can reach the control socket.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
-
-def _xdg(env: str, fallback: Path) -> Path:
-    v = os.environ.get(env)
-    return Path(v) if v else fallback
+APP = "gesturectl"
 
 
 def config_dir() -> Path:
-    return Path(os.environ.get("GESTURECTL_CONFIG_DIR") or _xdg("XDG_CONFIG_HOME", Path.home() / ".config") / "gesturectl")
+    env = os.environ.get("GESTURECTL_CONFIG_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP, appauthor=False))
 
 
 def user_config_path() -> Path:
@@ -27,24 +29,38 @@ def user_config_path() -> Path:
 
 
 def state_dir() -> Path:
-    d = Path(os.environ.get("GESTURECTL_STATE_DIR") or
-             _xdg("XDG_STATE_HOME", Path.home() / ".local" / "state") / "gesturectl")
-    d.mkdir(parents=True, exist_ok=True)
+    """Logs and learned data (created private)."""
+    env = os.environ.get("GESTURECTL_STATE_DIR")
+    if env:
+        d = Path(env)
+    else:
+        import platformdirs
+
+        d = Path(platformdirs.user_state_dir(APP, appauthor=False))
+    d.mkdir(parents=True, exist_ok=True, mode=0o700)
     return d
 
 
+def log_dir() -> Path:
+    return state_dir()
+
+
 def runtime_dir() -> Path:
-    """A directory only this user can enter, for the lock and the control socket."""
+    """A folder only this user can enter, for the lock and the control socket."""
     env = os.environ.get("GESTURECTL_RUNTIME_DIR")
     if env:
         d = Path(env)
-    elif os.environ.get("XDG_RUNTIME_DIR"):
-        d = Path(os.environ["XDG_RUNTIME_DIR"]) / "gesturectl"
+    elif sys.platform.startswith("linux") and os.environ.get("XDG_RUNTIME_DIR"):
+        d = Path(os.environ["XDG_RUNTIME_DIR"]) / APP
     else:
-        uid = os.getuid() if hasattr(os, "getuid") else os.getlogin()
-        d = Path(tempfile.gettempdir()) / f"gesturectl-{uid}"
+        import tempfile
+
+        import platformdirs
+
+        base = platformdirs.user_runtime_dir(APP, appauthor=False) if sys.platform != "linux" else None
+        d = Path(base) if base else Path(tempfile.gettempdir()) / f"{APP}-{os.getuid()}"
     d.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if sys.platform != "win32":
+    if hasattr(os, "getuid"):
         st = d.stat()
         if st.st_uid != os.getuid():
             raise PermissionError(f"{d} belongs to another user; set GESTURECTL_RUNTIME_DIR to a private folder")

@@ -29,3 +29,14 @@ def make_pose(layout: str = "coco17", size=(640, 480), default=(0.0, 0.0), score
     for name, xy in joints.items():
         kps[enum[name.upper()]] = xy
     return Pose(kps, scores, layout, size)
+
+
+@pytest.fixture(scope="session")
+def astronaut_png(tmp_path_factory) -> Path:
+    """scikit-image's astronaut photo (NASA, public domain; inside the test extra's wheel) as a PNG file."""
+    skdata = pytest.importorskip("skimage.data")
+    import cv2
+
+    path = tmp_path_factory.mktemp("photos") / "astronaut.png"
+    cv2.imwrite(str(path), cv2.cvtColor(skdata.astronaut(), cv2.COLOR_RGB2BGR))
+    return path

@@ -10,8 +10,8 @@ import threading
 
 import pytest
 
-from gesturectl.puppet import perform
-from gesturectl.traces import TraceHeader, TraceWriter
+from gesturectl.sources.traces import TraceHeader, TraceWriter
+from gesturectl.synth.puppet import perform
 
 
 def write_trace(path, script, seed=11):
@@ -25,10 +25,20 @@ class Daemon:
     """`gesturectl run` in a subprocess, its stdout lines in a queue."""
 
     def __init__(self, env, tmp, source, *extra):
-        self.env = dict(env, GESTURECTL_RUNTIME_DIR=str(tmp / "rt"), GESTURECTL_STATE_DIR=str(tmp / "state"),
-                        GESTURECTL_CONFIG_DIR=str(tmp / "cfg"), PYTHONUNBUFFERED="1")
-        self.proc = subprocess.Popen([sys.executable, "-m", "gesturectl.cli", "run", "--source", str(source), *extra],
-                                     env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.env = dict(
+            env,
+            GESTURECTL_RUNTIME_DIR=str(tmp / "rt"),
+            GESTURECTL_STATE_DIR=str(tmp / "state"),
+            GESTURECTL_CONFIG_DIR=str(tmp / "cfg"),
+            PYTHONUNBUFFERED="1",
+        )
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gesturectl", "run", "--source", str(source), *extra],
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.lines: queue.Queue = queue.Queue()
         self.err: list[str] = []
         threading.Thread(target=self._read, args=(self.proc.stdout, self.lines.put), daemon=True).start()
@@ -49,10 +59,14 @@ class Daemon:
         rc = self.proc.wait(timeout)
         return rc
 
-
     def control(self, cmd: str) -> dict:
-        r = subprocess.run([sys.executable, "-m", "gesturectl.cli", cmd, *(["--json"] if cmd == "status" else [])],
-                           env=self.env, capture_output=True, text=True, timeout=20)
+        r = subprocess.run(
+            [sys.executable, "-m", "gesturectl", cmd, "--json"],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
         return json.loads(r.stdout) if r.stdout.strip() else {"ok": False, "stderr": r.stderr}
 
     def stop(self):

@@ -8,7 +8,7 @@ from tests.conftest import ROOT
 def test_shipped_config_yaml_is_the_packaged_default():
     assert (ROOT / "config.yaml").read_text() == default_config_text()
     cfg = load_config(ROOT / "config.yaml")
-    assert cfg.pose.model == "full" and cfg.pose.settings().threads == 1
+    assert cfg.pose.model == "full" and cfg.pose.threads == 1
 
 
 def test_empty_file_means_defaults():

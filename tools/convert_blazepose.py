@@ -33,10 +33,18 @@ import numpy as np
 MODELS = {
     # name: (source file, input size, input range, kept outputs or None for all)
     "pose_detection": ("pose_detection.tflite", 224, (-1.0, 1.0), None),
-    "pose_landmark_lite": ("pose_landmark_lite.tflite", 256, (0.0, 1.0),
-                           ["Identity", "Identity_1", "Identity_3", "Identity_4"]),
-    "pose_landmark_full": ("pose_landmark_full.tflite", 256, (0.0, 1.0),
-                           ["Identity", "Identity_1", "Identity_3", "Identity_4"]),
+    "pose_landmark_lite": (
+        "pose_landmark_lite.tflite",
+        256,
+        (0.0, 1.0),
+        ["Identity", "Identity_1", "Identity_3", "Identity_4"],
+    ),
+    "pose_landmark_full": (
+        "pose_landmark_full.tflite",
+        256,
+        (0.0, 1.0),
+        ["Identity", "Identity_1", "Identity_3", "Identity_4"],
+    ),
 }
 TOLERANCE = 5e-3
 

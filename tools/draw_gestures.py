@@ -22,7 +22,7 @@ import numpy as np
 from gesturectl.config import load_config
 from gesturectl.gestures.pipeline import GesturePipeline
 from gesturectl.pose.draw import draw_pose
-from gesturectl.puppet import GESTURE_SCRIPTS, Camera, perform
+from gesturectl.synth.puppet import GESTURE_SCRIPTS, Camera, perform
 
 CAM = Camera(image_size=(300, 340), shoulder_px=70.0, centre=(150.0, 150.0))
 
@@ -49,14 +49,19 @@ def draw(name: str, spec, out: Path) -> Path:
         raise SystemExit(f"{name}: its performance does not fire with this config; fix the script or definition")
     start = next(i for i, (t, _) in enumerate(frames) if t >= script[0].seconds)
     mid = (start + fired) // 2
-    panels = [panel(frames[start][1], f"t={frames[start][0]:.1f}s", False),
-              panel(frames[mid][1], f"t={frames[mid][0]:.1f}s", False),
-              panel(frames[fired][1], f"{name} fires t={frames[fired][0]:.2f}s", True)]
+    panels = [
+        panel(frames[start][1], f"t={frames[start][0]:.1f}s", False),
+        panel(frames[mid][1], f"t={frames[mid][0]:.1f}s", False),
+        panel(frames[fired][1], f"{name} fires t={frames[fired][0]:.2f}s", True),
+    ]
     strip = np.hstack(panels)
     d = spec.definitions[name]
-    phases = " -> ".join(f"{p.name or 'phase'}" + (f" (hold {p.hold_s:g}s)" if p.hold_s else "") +
-                         (f" (change {p.motion.by:+g} sw in {p.motion.within_s:g}s)" if p.motion else "")
-                         for p in d.phases)
+    phases = " -> ".join(
+        f"{p.name or 'phase'}"
+        + (f" (hold {p.hold_s:g}s)" if p.hold_s else "")
+        + (f" (change {p.motion.by:+g} sw in {p.motion.within_s:g}s)" if p.motion else "")
+        for p in d.phases
+    )
     band = np.full((56, strip.shape[1], 3), 245, np.uint8)
     cv2.putText(band, d.description[:110], (8, 22), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (20, 20, 20), 1, cv2.LINE_AA)
     cv2.putText(band, phases[:120], (8, 46), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (80, 80, 80), 1, cv2.LINE_AA)

@@ -38,9 +38,13 @@ def network_figure() -> None:
         shape_of[part] = r.output_shape
     shape_of["stem"] = (64, 64, 48)  # after the 3×3 max-pool (stride 4 in all)
     stages = [("input", "BGR image", (3, 256, 192), 0, 0)]
-    labels = {"stem": "conv 7x7/2 + BN + ReLU + maxpool 3x3/2", "layer1": "3 bottlenecks (64-64-256)",
-              "layer2": "4 bottlenecks (128-128-512), /2", "layer3": "6 bottlenecks (256-256-1024), /2",
-              "layer4": "3 bottlenecks (512-512-2048), /2"}
+    labels = {
+        "stem": "conv 7x7/2 + BN + ReLU + maxpool 3x3/2",
+        "layer1": "3 bottlenecks (64-64-256)",
+        "layer2": "4 bottlenecks (128-128-512), /2",
+        "layer3": "6 bottlenecks (256-256-1024), /2",
+        "layer4": "3 bottlenecks (512-512-2048), /2",
+    }
     for p in ("stem", "layer1", "layer2", "layer3", "layer4"):
         stages.append((p, labels[p], shape_of[p], *parts[p]))
     deconv = [r for r in rows if r.name.startswith("deconv_layers")]
@@ -50,8 +54,16 @@ def network_figure() -> None:
     stages.append(("final", "conv 1x1 -> 17 heatmaps", fin.output_shape, fin.params, fin.macs))
     w, row_h = 1000, 58
     img = np.full((row_h * len(stages) + 70, w, 3), 255, np.uint8)
-    cv2.putText(img, "PoseResNet-50, 256x192 input (shapes C x H x W; params; multiply-accumulates)", (20, 32),
-                FONT, 0.6, (0, 0, 0), 1, cv2.LINE_AA)
+    cv2.putText(
+        img,
+        "PoseResNet-50, 256x192 input (shapes C x H x W; params; multiply-accumulates)",
+        (20, 32),
+        FONT,
+        0.6,
+        (0, 0, 0),
+        1,
+        cv2.LINE_AA,
+    )
     max_c = 2048
     for i, (name, text, shape, params, macs) in enumerate(stages):
         y = 55 + i * row_h
@@ -75,8 +87,15 @@ def heatmap_figure() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
         ann = make_blob_dataset(d, n_images=160, size_wh=(96, 128), joints=4, seed=0)
-        s = TrainSettings(layers=18, input_hw=(128, 96), epochs=30, batch_size=16, lr_steps=(24,), augment=False,
-                          deconv_filters=(64, 64, 64))
+        s = TrainSettings(
+            layers=18,
+            input_hw=(128, 96),
+            epochs=30,
+            batch_size=16,
+            lr_steps=(24,),
+            augment=False,
+            deconv_filters=(64, 64, 64),
+        )
         model, reports = train(ann, d, s)
         test_ann = make_blob_dataset(d / "test", n_images=1, size_wh=(96, 128), joints=4, seed=123)  # held out
         data = CocoKeypoints(test_ann, d / "test", (128, 96))
@@ -97,7 +116,9 @@ def heatmap_figure() -> None:
     hv = cv2.resize(hv, (big.shape[1], big.shape[0]), interpolation=cv2.INTER_NEAREST)
     cx, cy = coords[0, j]
     cell = big.shape[1] / h.shape[1]
-    cv2.rectangle(hv, (int(cx * cell), int(cy * cell)), (int((cx + 1) * cell), int((cy + 1) * cell)), (255, 255, 255), 2)
+    cv2.rectangle(
+        hv, (int(cx * cell), int(cy * cell)), (int((cx + 1) * cell), int((cy + 1) * cell)), (255, 255, 255), 2
+    )
     px, py = preds[0, j] * zoom
     gx, gy = gt * zoom
     out = big.copy()
@@ -106,11 +127,27 @@ def heatmap_figure() -> None:
     panel = np.hstack([hv, np.full((big.shape[0], 10, 3), 255, np.uint8), out])
     band = np.full((70, panel.shape[1], 3), 255, np.uint8)
     err = float(np.hypot(*(preds[0, j] - gt)))
-    cv2.putText(band, f"joint 0 (red disc): heatmap {h.shape[1]}x{h.shape[0]}, argmax cell ({int(cx)},{int(cy)}) "
-                f"boxed;", (8, 25), FONT, 0.5, (0, 0, 0), 1, cv2.LINE_AA)
-    cv2.putText(band, f"held-out image: decoded (cross) {preds[0, j][0]:.1f},{preds[0, j][1]:.1f} px vs truth (ring) "
-                f"{gt[0]:.1f},{gt[1]:.1f}: {err:.1f} px; final train loss {reports[-1].loss:.2e}",
-                (8, 52), FONT, 0.5, (0, 0, 0), 1, cv2.LINE_AA)
+    cv2.putText(
+        band,
+        f"joint 0 (red disc): heatmap {h.shape[1]}x{h.shape[0]}, argmax cell ({int(cx)},{int(cy)}) boxed;",
+        (8, 25),
+        FONT,
+        0.5,
+        (0, 0, 0),
+        1,
+        cv2.LINE_AA,
+    )
+    cv2.putText(
+        band,
+        f"held-out image: decoded (cross) {preds[0, j][0]:.1f},{preds[0, j][1]:.1f} px vs truth (ring) "
+        f"{gt[0]:.1f},{gt[1]:.1f}: {err:.1f} px; final train loss {reports[-1].loss:.2e}",
+        (8, 52),
+        FONT,
+        0.5,
+        (0, 0, 0),
+        1,
+        cv2.LINE_AA,
+    )
     cv2.imwrite(str(OUT / "heatmap.png"), np.vstack([band, panel]))
 
 

@@ -21,7 +21,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from gesturectl.pose.blazepose import BlazePoseEstimator, BlazePoseSettings
+from gesturectl.pose.blazepose import BlazePoseEstimator
+from gesturectl.pose.settings import PoseSettings
 from gesturectl.types import BLAZEPOSE_TO_COCO, CocoJoint, Frame
 
 C = CocoJoint
@@ -48,7 +49,7 @@ def crops(coco_dir: Path):
 
 
 def ours(model: str):
-    est = BlazePoseEstimator.from_settings(BlazePoseSettings(model=model, track=False))
+    est = BlazePoseEstimator.from_settings(PoseSettings(model=model, track=False))
 
     def run(crop: np.ndarray) -> np.ndarray | None:
         est.reset()

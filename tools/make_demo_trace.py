@@ -10,8 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from gesturectl.puppet import DEMO_SCRIPT, Camera, perform
-from gesturectl.traces import TraceHeader, TraceWriter
+from gesturectl.sources.traces import TraceHeader, TraceWriter
+from gesturectl.synth.puppet import DEMO_SCRIPT, Camera, perform
 
 OUT = Path(__file__).resolve().parents[1] / "gesturectl" / "demo_trace.jsonl"
 

@@ -14,8 +14,8 @@ import json
 import sys
 from pathlib import Path
 
-from gesturectl.kinect import MSR_FPS, msr_to_poses, read_msr_skeleton
-from gesturectl.traces import TraceHeader, TraceWriter
+from gesturectl.sources.traces import TraceHeader, TraceWriter
+from gesturectl.synth.kinect import MSR_FPS, msr_to_poses, read_msr_skeleton
 
 
 def convert(src: Path, out_dir: Path, image_size: tuple[int, int] = (640, 480)) -> Path:

@@ -19,8 +19,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from gesturectl.pose.blazepose import BlazePoseEstimator, BlazePoseSettings
+from gesturectl.pose.blazepose import BlazePoseEstimator
 from gesturectl.pose.roi import Roi
+from gesturectl.pose.settings import PoseSettings
 from gesturectl.types import Frame
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,7 +41,7 @@ def load(image_id: str) -> np.ndarray | None:
 
 
 def ours(model: str, image: np.ndarray, ref: dict, diag: float) -> tuple[float, float]:
-    est = BlazePoseEstimator.from_settings(BlazePoseSettings(model=model, track=False))
+    est = BlazePoseEstimator.from_settings(PoseSettings(model=model, track=False))
     lms = np.array(ref["landmarks"])
     vis = lms[:, 2] > 0.5
     pose = est.estimate(Frame(image, 0.0))
@@ -61,10 +62,14 @@ def mediapipe_self(model: str, image: np.ndarray, diag: float) -> float | None:
         return None
     h, w = image.shape[:2]
     with mp.solutions.pose.Pose(static_image_mode=True, model_complexity={"lite": 0, "full": 1}[model]) as pose:
+
         def run(img):
             r = pose.process(cv2.cvtColor(img, cv2.COLOR_BGR2RGB))
-            return None if r.pose_landmarks is None else np.array(
-                [[p.x * w, p.y * h, p.visibility] for p in r.pose_landmarks.landmark])
+            return (
+                None
+                if r.pose_landmarks is None
+                else np.array([[p.x * w, p.y * h, p.visibility] for p in r.pose_landmarks.landmark])
+            )
 
         base = run(image)
         vis = base[:, 2] > 0.5

@@ -72,9 +72,17 @@ class AppController:
             return f"{name} is already running (pid {running[0].pid}); not starting a second copy"
         exe = shutil.which(app.argv[0])
         if exe is None:
-            raise ActionError(f"app {name!r}: {app.argv[0]!r} is not installed or not on PATH; install it or fix apps.{name}.argv")
-        proc = subprocess.Popen([exe, *app.argv[1:]], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, start_new_session=True, shell=False)
+            raise ActionError(
+                f"app {name!r}: {app.argv[0]!r} is not installed or not on PATH; install it or fix apps.{name}.argv"
+            )
+        proc = subprocess.Popen(
+            [exe, *app.argv[1:]],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            shell=False,
+        )
         self._children.append(proc)
         return f"started {name} (pid {proc.pid})"
 
@@ -97,7 +105,9 @@ class AppController:
             _try(p.kill)
         self._reap()
         how = f"asked {asked} window(s) to close" if asked else "terminated"
-        return f"closed {name} (pids {sorted(pids)}; {how}" + (f"; killed {killed} after {wait:g} s)" if killed else ")")
+        return f"closed {name} (pids {sorted(pids)}; {how}" + (
+            f"; killed {killed} after {wait:g} s)" if killed else ")"
+        )
 
     def _reap(self) -> None:
         """Collect exited children so they do not linger as zombies."""

@@ -3,6 +3,10 @@
 Shared logic lives in `KeyboardBackend.send`; each backend implements only `_press`/`_release`
 (the one place that touches the OS). `select_keyboard` tries the backends in order and, when
 none works, raises an error listing what was tried, why each failed and what to do.
+
+- `xtest`: X11's XTEST extension through python-xlib (the default on Linux/X11; no extra package).
+- `pynput`: pynput's Controller (the default on Windows and macOS).
+- `pyautogui`: pyautogui (optional: `pip install 'gesturectl[pyautogui]'`).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import os
 import sys
 import threading
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 
 from gesturectl.actions.keys import resolve_mod
 from gesturectl.errors import ActionError, first_line
@@ -62,11 +67,106 @@ class KeyboardBackend(ABC):
     def _release(self, key: str) -> None: ...
 
 
+#: X keysym names of our key names (single printable characters not listed are their own keysym).
+X_KEYSYMS: dict[str, str] = {
+    "ctrl": "Control_L",
+    "shift": "Shift_L",
+    "alt": "Alt_L",
+    "super": "Super_L",
+    "cmd": "Super_L",
+    "enter": "Return",
+    "esc": "Escape",
+    "tab": "Tab",
+    "space": "space",
+    "backspace": "BackSpace",
+    "delete": "Delete",
+    "insert": "Insert",
+    "home": "Home",
+    "end": "End",
+    "pageup": "Prior",
+    "pagedown": "Next",
+    "up": "Up",
+    "down": "Down",
+    "left": "Left",
+    "right": "Right",
+    "printscreen": "Print",
+    "capslock": "Caps_Lock",
+    "volumeup": "XF86AudioRaiseVolume",
+    "volumedown": "XF86AudioLowerVolume",
+    "volumemute": "XF86AudioMute",
+    "playpause": "XF86AudioPlay",
+    "nexttrack": "XF86AudioNext",
+    "prevtrack": "XF86AudioPrev",
+    "`": "grave",
+    "-": "minus",
+    "=": "equal",
+    "[": "bracketleft",
+    "]": "bracketright",
+    "\\": "backslash",
+    ";": "semicolon",
+    "'": "apostrophe",
+    ",": "comma",
+    ".": "period",
+    "/": "slash",
+    "+": "plus",
+    **{f"f{i}": f"F{i}" for i in range(1, 25)},
+}
+
+
+class XTestKeyboard(KeyboardBackend):
+    """X11 XTEST through python-xlib: the key's keycode in the user's own layout, Shift added when the
+    symbol sits on the shifted level (e.g. `+`)."""
+
+    name = "xtest"
+
+    def __init__(self) -> None:
+        super().__init__()
+        if not os.environ.get("DISPLAY"):
+            raise ActionError("DISPLAY is not set (no X11 session)")
+        from Xlib import XK, X, display
+
+        XK.load_keysym_group("xf86")
+        self._X, self._XK = X, XK
+        self._d = display.Display()
+        if not self._d.has_extension("XTEST"):
+            self._d.close()
+            raise ActionError("the X server has no XTEST extension")
+        self._shifted: set[str] = set()
+
+    def _code(self, key: str) -> tuple[int, bool]:
+        sym = self._XK.string_to_keysym(X_KEYSYMS.get(key, key))
+        for code, index in self._d.keysym_to_keycodes(sym):
+            if index in (0, 1):
+                return code, index == 1
+        raise ActionError(f"key {key!r} is not on this keyboard layout")
+
+    def _fake(self, event: int, code: int) -> None:
+        from Xlib.ext import xtest
+
+        xtest.fake_input(self._d, event, code)
+        self._d.sync()
+
+    def _press(self, key: str) -> None:
+        code, shift = self._code(key)
+        if shift:
+            self._fake(self._X.KeyPress, self._code("shift")[0])
+            self._shifted.add(key)
+        self._fake(self._X.KeyPress, code)
+
+    def _release(self, key: str) -> None:
+        code, _ = self._code(key)
+        self._fake(self._X.KeyRelease, code)
+        if key in self._shifted:
+            self._shifted.discard(key)
+            self._fake(self._X.KeyRelease, self._code("shift")[0])
+
+
 _PYAUTOGUI_NAMES = {"cmd": "command", "super": "win", "prevtrack": "prevtrack"}
 
 
 class PyAutoGuiKeyboard(KeyboardBackend):
-    """pyautogui (XTEST on X11, SendInput on Windows, Quartz on macOS)."""
+    """pyautogui (XTEST on X11, SendInput on Windows, Quartz on macOS); its mouse-corner fail-safe is off,
+    since gesturectl never moves the mouse and the fail-safe would leave modifiers pressed."""
 
     name = "pyautogui"
 
@@ -74,7 +174,10 @@ class PyAutoGuiKeyboard(KeyboardBackend):
         super().__init__()
         if sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
             raise ActionError("DISPLAY is not set: pyautogui needs an X11 session (Wayland-only sessions lack XTEST)")
-        import pyautogui  # imported here: it opens the display on import
+        try:
+            import pyautogui  # imported here: it opens the display on import
+        except ImportError:
+            raise ActionError("pyautogui is not installed (pip install 'gesturectl[pyautogui]')") from None
 
         self._gui = pyautogui
 
@@ -86,22 +189,45 @@ class PyAutoGuiKeyboard(KeyboardBackend):
 
 
 class PynputKeyboard(KeyboardBackend):
-    """pynput's keyboard Controller (X11, Windows, macOS; uinput on Linux as root)."""
+    """pynput's keyboard Controller (Windows, macOS; X11 on Linux with `pip install 'gesturectl[pynput]'`)."""
 
     name = "pynput"
 
     def __init__(self) -> None:
         super().__init__()
-        from pynput.keyboard import Controller, Key
+        try:
+            from pynput.keyboard import Controller, Key
+        except ImportError:
+            raise ActionError("pynput is not installed (pip install 'gesturectl[pynput]')") from None
 
         self._kb = Controller()
         self._special = {
-            "ctrl": Key.ctrl, "shift": Key.shift, "alt": Key.alt, "super": Key.cmd, "cmd": Key.cmd,
-            "enter": Key.enter, "esc": Key.esc, "tab": Key.tab, "space": Key.space, "backspace": Key.backspace,
-            "delete": Key.delete, "home": Key.home, "end": Key.end, "pageup": Key.page_up, "pagedown": Key.page_down,
-            "up": Key.up, "down": Key.down, "left": Key.left, "right": Key.right, "capslock": Key.caps_lock,
-            "volumeup": Key.media_volume_up, "volumedown": Key.media_volume_down, "volumemute": Key.media_volume_mute,
-            "playpause": Key.media_play_pause, "nexttrack": Key.media_next, "prevtrack": Key.media_previous,
+            "ctrl": Key.ctrl,
+            "shift": Key.shift,
+            "alt": Key.alt,
+            "super": Key.cmd,
+            "cmd": Key.cmd,
+            "enter": Key.enter,
+            "esc": Key.esc,
+            "tab": Key.tab,
+            "space": Key.space,
+            "backspace": Key.backspace,
+            "delete": Key.delete,
+            "home": Key.home,
+            "end": Key.end,
+            "pageup": Key.page_up,
+            "pagedown": Key.page_down,
+            "up": Key.up,
+            "down": Key.down,
+            "left": Key.left,
+            "right": Key.right,
+            "capslock": Key.caps_lock,
+            "volumeup": Key.media_volume_up,
+            "volumedown": Key.media_volume_down,
+            "volumemute": Key.media_volume_mute,
+            "playpause": Key.media_play_pause,
+            "nexttrack": Key.media_next,
+            "prevtrack": Key.media_previous,
             **{f"f{i}": getattr(Key, f"f{i}") for i in range(1, 21)},
         }
 
@@ -115,26 +241,17 @@ class PynputKeyboard(KeyboardBackend):
         self._kb.release(self._key(key))
 
 
-class RecordingKeyboard(KeyboardBackend):
-    """Records presses and releases instead of sending them (tests and dry runs)."""
-
-    name = "recording"
-
-    def __init__(self, fail_on: str | None = None) -> None:
-        super().__init__()
-        self.log: list[tuple[str, str]] = []
-        self._fail_on = fail_on
-
-    def _press(self, key: str) -> None:
-        if key == self._fail_on:
-            raise ActionError(f"cannot press {key}")
-        self.log.append(("down", key))
-
-    def _release(self, key: str) -> None:
-        self.log.append(("up", key))
+#: Every keyboard backend by its config name (`daemon.keyboard`).
+BACKENDS: dict[str, Callable[[], KeyboardBackend]] = {
+    "xtest": XTestKeyboard,
+    "pynput": PynputKeyboard,
+    "pyautogui": PyAutoGuiKeyboard,
+}
 
 
-BACKENDS: dict[str, type[KeyboardBackend]] = {"pyautogui": PyAutoGuiKeyboard, "pynput": PynputKeyboard}
+def auto_order(platform: str = sys.platform) -> list[str]:
+    """The backends `auto` tries, in order, on this platform."""
+    return ["xtest", "pynput", "pyautogui"] if platform.startswith("linux") else ["pynput", "pyautogui"]
 
 
 def select_keyboard(preference: str = "auto") -> KeyboardBackend:
@@ -143,7 +260,7 @@ def select_keyboard(preference: str = "auto") -> KeyboardBackend:
     choice = env or preference
     if choice != "auto" and choice not in BACKENDS:
         raise ActionError(f"unknown keyboard backend {choice!r}; valid: auto, {', '.join(BACKENDS)}")
-    names = list(BACKENDS) if choice == "auto" else [choice]
+    names = auto_order() if choice == "auto" else [choice]
     tried = []
     for name in names:
         try:
@@ -153,7 +270,8 @@ def select_keyboard(preference: str = "auto") -> KeyboardBackend:
         except Exception as e:  # each backend fails in its own way (ImportError, Xlib errors, ...)
             tried.append(f"  {name}: {first_line(e)}")
     raise ActionError(
-        "no keyboard backend works; tried:\n" + "\n".join(tried) +
-        "\nfix: run inside an X11 session (or set DISPLAY), install pyautogui/pynput, "
-        "or set GESTURECTL_KEYBOARD=pynput|pyautogui to pick one; use --dry-run to run without one"
+        "no keyboard backend works; tried:\n"
+        + "\n".join(tried)
+        + "\nfix: run inside an X11 session (or set DISPLAY), or set GESTURECTL_KEYBOARD to one of "
+        f"{', '.join(BACKENDS)}; use --dry-run to run without one"
     )

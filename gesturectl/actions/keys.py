@@ -10,9 +10,29 @@ import sys
 
 MODIFIERS = ("ctrl", "shift", "alt", "super", "cmd", "mod")
 NAMED = (
-    "enter", "esc", "tab", "space", "backspace", "delete", "insert", "home", "end", "pageup", "pagedown",
-    "up", "down", "left", "right", "printscreen", "capslock",
-    "volumeup", "volumedown", "volumemute", "playpause", "nexttrack", "prevtrack",
+    "enter",
+    "esc",
+    "tab",
+    "space",
+    "backspace",
+    "delete",
+    "insert",
+    "home",
+    "end",
+    "pageup",
+    "pagedown",
+    "up",
+    "down",
+    "left",
+    "right",
+    "printscreen",
+    "capslock",
+    "volumeup",
+    "volumedown",
+    "volumemute",
+    "playpause",
+    "nexttrack",
+    "prevtrack",
     *(f"f{i}" for i in range(1, 25)),
 )
 PRINTABLE = tuple(string.ascii_lowercase + string.digits + "`-=[]\\;',./+")

@@ -1,7 +1,8 @@
-"""Action sinks: perform a dispatcher `Action` on the OS, or describe it in a dry run.
+"""Action sinks: perform an `Action` on the OS, or describe it in a dry run.
 
-A failing action raises `ActionError` with a message naming the action and the fix; the loop
-logs it and goes on with the next frame.
+A failing action raises `ActionError` with a message naming the action and the fix; the engine
+logs it and goes on with the next frame. Control actions (pause/resume) belong to the daemon and
+never reach a sink.
 """
 
 from __future__ import annotations
@@ -10,19 +11,31 @@ import logging
 import time
 from typing import Protocol
 
+from gesturectl.actions.action import Action, Close, Control, Hotkey, Launch, pressed_keys
 from gesturectl.actions.apps import AppController
 from gesturectl.actions.keyboard import KeyboardBackend
-from gesturectl.actions.keys import resolve_mod
-from gesturectl.dispatch import Action
 from gesturectl.errors import ActionError
 
 log = logging.getLogger(__name__)
 
+#: Input listeners ignore keyboard and mouse events this long after our own keystrokes.
+OWN_INPUT_S = 0.3
+
 
 class ActionSink(Protocol):
-    def perform(self, action: Action) -> str: ...
+    """Where decided actions go: the OS, or a dry-run log."""
 
-    def release_all(self) -> None: ...
+    def perform(self, action: Action) -> str:
+        """Do the action; a short description of what happened, or ActionError."""
+        ...
+
+    def release_all(self) -> None:
+        """Release every key still held (pause, reload and every exit call this)."""
+        ...
+
+    def own_input_until(self) -> float:
+        """Monotonic time until which keyboard/mouse events are our own keystrokes' echoes."""
+        ...
 
 
 class OsActionSink:
@@ -31,30 +44,35 @@ class OsActionSink:
     def __init__(self, keyboard: KeyboardBackend | None, apps: AppController) -> None:
         self._keyboard = keyboard
         self._apps = apps
-        self.own_input_until = 0.0  # input listeners ignore events before this (our own keystrokes)
+        self._own_until = 0.0
+
+    def own_input_until(self) -> float:
+        return self._own_until
 
     def perform(self, action: Action) -> str:
-        spec = action.spec
         try:
-            if spec.hotkey is not None:
+            return self._perform(action)
+        except ActionError as e:
+            raise ActionError(f"action {action.describe()!r} failed: {e}") from e
+        except Exception as e:  # backends raise their own types (Xlib errors, OSError, ...)
+            raise ActionError(f"action {action.describe()!r} failed: {type(e).__name__}: {e}") from e
+
+    def _perform(self, action: Action) -> str:
+        match action:
+            case Hotkey():
                 if self._keyboard is None:
                     raise ActionError("no keyboard backend is available (see the message at start-up)")
-                self.own_input_until = time.monotonic() + 0.3
-                self._keyboard.send(spec.hotkey)
-                self.own_input_until = time.monotonic() + 0.3
-                return f"sent {'+'.join(resolve_mod(spec.hotkey))}"
-            if spec.launch is not None:
-                return self._apps.launch(spec.launch, action.app)
-            if spec.close is not None:
-                return self._apps.close(spec.close, action.app)
-            return f"control {spec.control}"
-        except ActionError as e:
-            raise ActionError(f"action {action.name!r} failed: {e}") from e
-        except Exception as e:  # backends raise their own types (pyautogui's fail-safe, Xlib errors, OSError)
-            hint = ""
-            if type(e).__name__ == "FailSafeException":
-                hint = " (pyautogui's fail-safe: the mouse is in a screen corner; move it, or set GESTURECTL_KEYBOARD=pynput)"
-            raise ActionError(f"action {action.name!r} failed: {type(e).__name__}: {e}{hint}") from e
+                self._own_until = time.monotonic() + OWN_INPUT_S
+                self._keyboard.send(action.keys)
+                self._own_until = time.monotonic() + OWN_INPUT_S
+                return f"sent {pressed_keys(action)}"
+            case Launch():
+                return self._apps.launch(action.name, action.app)
+            case Close():
+                return self._apps.close(action.name, action.app)
+            case Control():
+                raise ActionError("control actions are the daemon's, not the OS sink's")
+        raise ActionError(f"unknown action {action!r}")
 
     def release_all(self) -> None:
         if self._keyboard is not None:
@@ -69,7 +87,10 @@ class DryRunSink:
 
     def perform(self, action: Action) -> str:
         self.performed.append(action)
-        return f"dry run: would {action.spec.describe()}"
+        return f"dry run: would {action.describe()}"
 
     def release_all(self) -> None:
         pass
+
+    def own_input_until(self) -> float:
+        return 0.0

@@ -1,8 +1,8 @@
 """Config models for actions, applications and bindings (structure only; OS checks happen in backends).
 
-    apps:      name -> how to start it (argv, never a shell string) and how to recognise its processes
-    actions:   name -> exactly one of hotkey / launch / close / control
-    bindings:  gesture -> action, optionally only while an app's window is in front
+apps:      name -> how to start it (argv, never a shell string) and how to recognise its processes
+actions:   name -> exactly one of hotkey / launch / close / control
+bindings:  gesture -> action, optionally only while an app's window is in front
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from gesturectl.actions.keys import check_key
-
-CONTROL_COMMANDS = ("pause", "resume", "toggle_pause")
 
 
 class _Strict(BaseModel):
@@ -50,7 +48,7 @@ class ActionSpec(_Strict):
     hotkey: tuple[str, ...] | None = None
     launch: str | None = None
     close: str | None = None
-    control: Literal["pause", "resume", "toggle_pause"] | None = None
+    control: Literal["pause", "resume", "toggle_pause"] | None = None  # the values of PAUSE_COMMANDS
 
     @field_validator("hotkey")
     @classmethod
@@ -75,6 +73,10 @@ class ActionSpec(_Strict):
         kind = self.kinds()[0]
         value = getattr(self, kind)
         return f"hotkey {'+'.join(value)}" if kind == "hotkey" else f"{kind} {value}"
+
+    def app_name(self) -> str | None:
+        """The app a launch or close action names."""
+        return self.launch or self.close
 
 
 class WhenSpec(_Strict):

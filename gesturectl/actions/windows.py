@@ -47,12 +47,20 @@ class X11Windows(WindowSystem):
         self._X = X
         self._d = display.Display()
         self._root = self._d.screen().root
-        self._atom = {n: self._d.intern_atom(n) for n in
-                      ("_NET_ACTIVE_WINDOW", "_NET_WM_PID", "_NET_CLIENT_LIST", "_NET_CLOSE_WINDOW",
-                       "_NET_SUPPORTING_WM_CHECK")}
+        self._atom = {
+            n: self._d.intern_atom(n)
+            for n in (
+                "_NET_ACTIVE_WINDOW",
+                "_NET_WM_PID",
+                "_NET_CLIENT_LIST",
+                "_NET_CLOSE_WINDOW",
+                "_NET_SUPPORTING_WM_CHECK",
+            )
+        }
         if self._root.get_full_property(self._atom["_NET_SUPPORTING_WM_CHECK"], X.AnyPropertyType) is None:
-            raise RuntimeError("no EWMH window manager is running, so the focused window is unknown "
-                               "(start one, e.g. openbox)")
+            raise RuntimeError(
+                "no EWMH window manager is running, so the focused window is unknown (start one, e.g. openbox)"
+            )
 
     def _prop(self, win, name: str):
         p = win.get_full_property(self._atom[name], self._X.AnyPropertyType)
@@ -84,8 +92,9 @@ class X11Windows(WindowSystem):
                 continue
             if pid is None or not len(pid) or int(pid[0]) not in pids:
                 continue
-            ev = protocol.event.ClientMessage(window=win, client_type=self._atom["_NET_CLOSE_WINDOW"],
-                                              data=(32, [0, 2, 0, 0, 0]))
+            ev = protocol.event.ClientMessage(
+                window=win, client_type=self._atom["_NET_CLOSE_WINDOW"], data=(32, [0, 2, 0, 0, 0])
+            )
             mask = self._X.SubstructureRedirectMask | self._X.SubstructureNotifyMask
             self._root.send_event(ev, event_mask=mask)
             n += 1
@@ -120,7 +129,7 @@ class Win32Windows(WindowSystem):
 
     def close_windows(self, pids: set[int]) -> int:
         found = []
-        proc = self._ct.WINFUNCTYPE(self._wt.BOOL, self._wt.HWND, self._wt.LPARAM)
+        proc = self._ct.WINFUNCTYPE(self._wt.BOOL, self._wt.HWND, self._wt.LPARAM)  # type: ignore[attr-defined]
 
         def each(hwnd, _):
             if self._user32.IsWindowVisible(hwnd) and self._pid(hwnd) in pids:
@@ -138,11 +147,15 @@ def select_window_system() -> tuple[WindowSystem, str | None]:
     if sys.platform == "win32":
         candidates = [Win32Windows]
     elif sys.platform == "darwin":
-        return WindowSystem(), ("macOS: the focused application cannot be detected by this version; bindings with "
-                                "`when: {app: ...}` will not fire, and apps are closed by terminating them")
+        return WindowSystem(), (
+            "macOS: the focused application cannot be detected by this version; bindings with "
+            "`when: {app: ...}` will not fire, and apps are closed by terminating them"
+        )
     elif os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("DISPLAY"):
-        return WindowSystem(), ("Wayland without XWayland: the focused window cannot be read; bindings with "
-                                "`when: {app: ...}` will not fire (run an X11 session to use them)")
+        return WindowSystem(), (
+            "Wayland without XWayland: the focused window cannot be read; bindings with "
+            "`when: {app: ...}` will not fire (run an X11 session to use them)"
+        )
     else:
         candidates = [X11Windows]
     reasons = []
@@ -151,8 +164,11 @@ def select_window_system() -> tuple[WindowSystem, str | None]:
             return c(), None
         except Exception as e:
             reasons.append(f"{c.name}: {e}")
-    return WindowSystem(), ("cannot tell which window is in front (" + "; ".join(reasons) +
-                            "); bindings with `when: {app: ...}` will not fire")
+    return WindowSystem(), (
+        "cannot tell which window is in front ("
+        + "; ".join(reasons)
+        + "); bindings with `when: {app: ...}` will not fire"
+    )
 
 
 def match_app(apps, active: ActiveWindow | None, process_name: str | None = None) -> str | None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from gesturectl.gestures.recognizer import Recognizer
+from gesturectl.gestures.smoothing import PoseSmoother
 from gesturectl.gestures.spec import RecognizerSpec
-from gesturectl.smoothing import PoseSmoother
 from gesturectl.types import GestureEvent, Pose
 
 
@@ -21,7 +21,8 @@ class GesturePipeline:
         s = spec.smoothing
         self._smoother = (
             PoseSmoother(s.min_cutoff_hz, s.beta, s.d_cutoff_hz, spec.min_joint_score, spec.max_dropout_s)
-            if s.enabled else None
+            if s.enabled
+            else None
         )
         self.recognizer = Recognizer(spec)
 

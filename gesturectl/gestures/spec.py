@@ -235,6 +235,15 @@ class RecognizerSpec(_Strict):
 
 
 __all__ = [
-    "JOINT_NAMES", "POINT_NAMES", "Condition", "EngageSpec", "GestureSpec", "Motion", "Phase", "Quantity",
-    "RecognizerSpec", "Repeat", "SmoothingSpec",
+    "JOINT_NAMES",
+    "POINT_NAMES",
+    "Condition",
+    "EngageSpec",
+    "GestureSpec",
+    "Motion",
+    "Phase",
+    "Quantity",
+    "RecognizerSpec",
+    "Repeat",
+    "SmoothingSpec",
 ]

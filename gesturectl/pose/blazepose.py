@@ -17,13 +17,11 @@ joints flicker between two solutions, and the ROI drifts toward a neighbour in a
 from __future__ import annotations
 
 import math
-import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, TypeVar
 
 import numpy as np
 
+from gesturectl.filters import OneEuroFilter
 from gesturectl.pose.anchors import ssd_anchors
 from gesturectl.pose.detection import (
     Detection,
@@ -37,14 +35,12 @@ from gesturectl.pose.landmarks import AUX_CENTRE, AUX_SIZE, NUM_BODY_LANDMARKS, 
 from gesturectl.pose.models import OnnxModel, RuntimeOptions, verified_path
 from gesturectl.pose.preprocess import crop_tensor
 from gesturectl.pose.roi import Roi, letterbox_roi, roi_from_alignment
-from gesturectl.smoothing import OneEuroFilter
+from gesturectl.pose.settings import LANDMARK_MODELS, PoseSettings
+from gesturectl.timing import StageTimer
 from gesturectl.types import Frame, Pose
-
-T = TypeVar("T")
 
 DETECTOR_INPUT = 224
 LANDMARK_INPUT = 256
-LANDMARK_MODELS = ("lite", "full")
 # Anchors at or above this score join the weighted-NMS clusters (MediaPipe's decoder threshold);
 # the user's `min_detection_score` then applies to each cluster's strongest member.
 CANDIDATE_SCORE = 0.5
@@ -52,45 +48,6 @@ CANDIDATE_SCORE = 0.5
 ROI_FILTER = (0.01, 10.0, 1.0)
 # A tracked ROI whose centre is this fraction of a side away from the tracked person's detection is re-seeded.
 DRIFT_FRACTION = 0.2
-
-
-@dataclass(frozen=True)
-class BlazePoseSettings:
-    """Settings of the pipeline (the `pose:` section of the config).
-
-    Attributes:
-        model: "lite" or "full" landmark model.
-        min_detection_score: detector score a person must reach, in [0, 1].
-        min_presence: landmark model's person score below which the person is lost.
-        nms_iou: overlap above which two detections are one person.
-        track: follow the person from frame to frame instead of detecting every frame.
-        threads: onnxruntime intra-op threads.
-        recheck_s: while tracking, run the detector this often to keep the track on its person.
-    """
-
-    model: str = "full"
-    min_detection_score: float = 0.5
-    min_presence: float = 0.5
-    nms_iou: float = 0.3
-    track: bool = True
-    threads: int = 1
-    recheck_s: float = 0.5
-
-
-class StageTimer:
-    """Accumulates process CPU seconds per named stage (for `--verbose` and the benchmark)."""
-
-    def __init__(self) -> None:
-        self.cpu_s: dict[str, float] = {}
-        self.calls: dict[str, int] = {}
-
-    def record(self, stage: str, fn: Callable[[], T]) -> T:
-        t0 = time.process_time()
-        try:
-            return fn()
-        finally:
-            self.cpu_s[stage] = self.cpu_s.get(stage, 0.0) + time.process_time() - t0
-            self.calls[stage] = self.calls.get(stage, 0) + 1
 
 
 class PersonDetector:
@@ -149,7 +106,7 @@ class BlazePoseEstimator:
         self,
         detector: PersonDetector,
         landmarks: LandmarkModel,
-        settings: BlazePoseSettings,
+        settings: PoseSettings,
         timer: StageTimer | None = None,
     ) -> None:
         self._detector = detector
@@ -165,7 +122,7 @@ class BlazePoseEstimator:
 
     @classmethod
     def from_settings(
-        cls, settings: BlazePoseSettings, timer: StageTimer | None = None, models: Path | None = None
+        cls, settings: PoseSettings, timer: StageTimer | None = None, models: Path | None = None
     ) -> BlazePoseEstimator:
         """Build the pipeline from the bundled, hash-checked models."""
         if settings.model not in LANDMARK_MODELS:

@@ -20,11 +20,13 @@ import cv2
 import numpy as np
 
 from gesturectl.errors import ModelError
-from gesturectl.pose.blazepose import BlazePoseSettings, PersonDetector, StageTimer, roi_from_detection
+from gesturectl.pose.blazepose import PersonDetector, roi_from_detection
 from gesturectl.pose.detection import pick_person
 from gesturectl.pose.heatmaps import affine_transform_matrix, box_to_centre_scale, final_predictions, normalise_bgr
 from gesturectl.pose.models import OnnxModel, RuntimeOptions, verified_path
 from gesturectl.pose.roi import Roi
+from gesturectl.pose.settings import PoseSettings
+from gesturectl.timing import StageTimer
 from gesturectl.types import CocoJoint, Frame, Pose
 
 log = logging.getLogger(__name__)
@@ -49,18 +51,23 @@ class HeatmapPoseEstimator:
         self.last_roi: Roi | None = None  # the person box, for drawing
         self.random_weights = model.metadata.get("gesturectl.weights", "").startswith("random")
         if self.random_weights:
-            log.warning("%s has random (untrained) weights: its keypoints are meaningless; "
-                        "it is only good for testing the wiring", model.path.name)
+            log.warning(
+                "%s has random (untrained) weights: its keypoints are meaningless; "
+                "it is only good for testing the wiring",
+                model.path.name,
+            )
 
     @classmethod
-    def from_path(cls, path: Path, settings: BlazePoseSettings, timer: StageTimer | None = None
-                  ) -> HeatmapPoseEstimator:
+    def from_path(cls, path: Path, settings: PoseSettings, timer: StageTimer | None = None) -> HeatmapPoseEstimator:
         if not path.is_file():
-            raise ModelError(f"pose.model: {path} does not exist (export one with "
-                             "`gesturectl export-simple-baselines`, or use lite/full)")
+            raise ModelError(
+                f"pose.model: {path} does not exist (export one with "
+                "`gesturectl export-simple-baselines`, or use lite/full)"
+            )
         rt = RuntimeOptions(threads=settings.threads)
-        det = PersonDetector(OnnxModel(verified_path("pose_detection"), rt), settings.min_detection_score,
-                             settings.nms_iou)
+        det = PersonDetector(
+            OnnxModel(verified_path("pose_detection"), rt), settings.min_detection_score, settings.nms_iou
+        )
         model = OnnxModel(path, rt, hint="re-export it with `gesturectl export-simple-baselines`")
         return cls(det, model, timer)
 
@@ -105,13 +112,3 @@ class HeatmapPoseEstimator:
         (x0, y0), (x1, y1) = good.min(0), good.max(0)
         cx, cy, bw, bh = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) * TRACK_MARGIN, (y1 - y0) * TRACK_MARGIN
         return cx - bw / 2, cy - bh / 2, bw, bh
-
-
-def build_estimator(pose_cfg, timer: StageTimer | None = None):
-    """The pose stage the config asks for: BlazePose lite/full, or a heatmap model file."""
-    from gesturectl.pose.blazepose import BlazePoseEstimator
-
-    settings = pose_cfg.settings()
-    if pose_cfg.model in ("lite", "full"):
-        return BlazePoseEstimator.from_settings(settings, timer)
-    return HeatmapPoseEstimator.from_path(Path(pose_cfg.model).expanduser(), settings, timer)

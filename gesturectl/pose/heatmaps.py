@@ -30,8 +30,9 @@ IMAGENET_STD = (0.229, 0.224, 0.225)
 COCO_FLIP_PAIRS = ((1, 2), (3, 4), (5, 6), (7, 8), (9, 10), (11, 12), (13, 14), (15, 16))
 
 
-def box_to_centre_scale(x: float, y: float, w: float, h: float, aspect_ratio: float,
-                        padding: float = BOX_PADDING) -> tuple[np.ndarray, np.ndarray]:
+def box_to_centre_scale(
+    x: float, y: float, w: float, h: float, aspect_ratio: float, padding: float = BOX_PADDING
+) -> tuple[np.ndarray, np.ndarray]:
     """Centre (px) and scale (in units of PIXEL_STD) of a box padded to `aspect_ratio` = width / height."""
     centre = np.array([x + w * 0.5, y + h * 0.5], np.float64)
     if w > aspect_ratio * h:
@@ -58,8 +59,9 @@ def _affine_from_points(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     return np.linalg.solve(a, dst).T
 
 
-def affine_transform_matrix(centre: np.ndarray, scale: np.ndarray, rotation_deg: float,
-                            output_size: tuple[int, int], inverse: bool = False) -> np.ndarray:
+def affine_transform_matrix(
+    centre: np.ndarray, scale: np.ndarray, rotation_deg: float, output_size: tuple[int, int], inverse: bool = False
+) -> np.ndarray:
     """2×3 matrix from the image region (centre, scale, rotation) to an output of (width, height).
 
     Three point pairs fix it: the centre goes to the output centre, a point half a region-width
@@ -84,8 +86,13 @@ def apply_affine(points: np.ndarray, m: np.ndarray) -> np.ndarray:
     return pts @ m[:, :2].T + m[:, 2]
 
 
-def gaussian_target(joints: np.ndarray, visible: np.ndarray, image_size: tuple[int, int],
-                    heatmap_size: tuple[int, int], sigma: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
+def gaussian_target(
+    joints: np.ndarray,
+    visible: np.ndarray,
+    image_size: tuple[int, int],
+    heatmap_size: tuple[int, int],
+    sigma: float = 2.0,
+) -> tuple[np.ndarray, np.ndarray]:
     """(K×H×W float32 heatmaps, K float32 weights) for joints in model-input pixels.
 
     Args:
@@ -101,7 +108,7 @@ def gaussian_target(joints: np.ndarray, visible: np.ndarray, image_size: tuple[i
     radius = int(sigma * 3)
     size = 2 * radius + 1
     g1 = np.arange(size, dtype=np.float64)
-    g = np.exp(-((g1[None, :] - radius) ** 2 + (g1[:, None] - radius) ** 2) / (2 * sigma ** 2))
+    g = np.exp(-((g1[None, :] - radius) ** 2 + (g1[:, None] - radius) ** 2) / (2 * sigma**2))
     for j in range(k):
         if weight[j] == 0:
             continue
@@ -113,7 +120,7 @@ def gaussian_target(joints: np.ndarray, visible: np.ndarray, image_size: tuple[i
             continue
         gx0, gy0 = max(0, -x0), max(0, -y0)
         gx1, gy1 = min(x1, w) - x0, min(y1, h) - y0
-        target[j, max(0, y0):min(y1, h), max(0, x0):min(x1, w)] = g[gy0:gy1, gx0:gx1]
+        target[j, max(0, y0) : min(y1, h), max(0, x0) : min(x1, w)] = g[gy0:gy1, gx0:gx1]
     return target, weight
 
 
@@ -158,8 +165,9 @@ def flip_back(heatmaps: np.ndarray, flip_pairs=COCO_FLIP_PAIRS) -> np.ndarray:
     return out
 
 
-def flip_test_average(heatmaps: np.ndarray, flipped_heatmaps: np.ndarray, flip_pairs=COCO_FLIP_PAIRS,
-                      shift: bool = True) -> np.ndarray:
+def flip_test_average(
+    heatmaps: np.ndarray, flipped_heatmaps: np.ndarray, flip_pairs=COCO_FLIP_PAIRS, shift: bool = True
+) -> np.ndarray:
     """Average of the heatmaps and the flipped-back heatmaps of the mirrored input.
 
     The flipped-back maps are shifted one pixel right first (`shift`), which the reference code does

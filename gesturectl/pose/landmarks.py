@@ -67,7 +67,7 @@ def refine_with_heatmap(
     # Windows are cut from a copy padded with -inf logits (zero confidence), which equals shrinking
     # them at the edges; the sigmoid is taken on the K windows only, not the whole map.
     padded = np.full((hm_h + 2 * half, hm_w + 2 * half, k), -np.inf)
-    padded[half:half + hm_h, half:half + hm_w] = heatmap
+    padded[half : half + hm_h, half : half + hm_w] = heatmap
     offs = np.arange(-half, half + 1)
     r = np.clip(rows, 0, hm_h - 1)[:, None, None] + offs[None, :, None]  # (K, kernel, 1)
     c = np.clip(cols, 0, hm_w - 1)[:, None, None] + offs[None, None, :]  # (K, 1, kernel)

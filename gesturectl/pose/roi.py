@@ -49,9 +49,7 @@ def normalize_radians(angle: float) -> float:
     return angle - 2 * math.pi * math.floor((angle + math.pi) / (2 * math.pi))
 
 
-def roi_from_alignment(
-    centre: tuple[float, float], size_point: tuple[float, float], scale: float = ROI_SCALE
-) -> Roi:
+def roi_from_alignment(centre: tuple[float, float], size_point: tuple[float, float], scale: float = ROI_SCALE) -> Roi:
     """The ROI from a hip centre and a size/rotation point, both in pixels."""
     dx, dy = size_point[0] - centre[0], size_point[1] - centre[1]
     side = 2.0 * math.hypot(dx, dy) * scale

@@ -23,7 +23,7 @@ def extract_state_dict(obj) -> dict[str, torch.Tensor]:
     if not isinstance(obj, dict):
         raise ModelError(f"not a checkpoint: expected a state_dict or {{'state_dict': ...}}, got {type(obj).__name__}")
     if obj and all(k.startswith("module.") for k in obj):
-        obj = {k[len("module."):]: v for k, v in obj.items()}
+        obj = {k[len("module.") :]: v for k, v in obj.items()}
     return obj
 
 
@@ -41,21 +41,27 @@ def load_weights(model: PoseResNet, source: str | Path | dict) -> PoseResNet:
     state = extract_state_dict(obj)
     problems = key_problems(model.state_dict(), state)
     if problems:
-        raise ModelError(f"checkpoint does not fit PoseResNet-{model.layers} with {model.num_joints} joints "
-                         f"(pass --layers/--joints to match it): " + "; ".join(problems))
+        raise ModelError(
+            f"checkpoint does not fit PoseResNet-{model.layers} with {model.num_joints} joints "
+            f"(pass --layers/--joints to match it): " + "; ".join(problems)
+        )
     model.load_state_dict(state, strict=True)
     return model
 
 
 def key_problems(expected: dict, got: dict, show: int = 4) -> list[str]:
     """Missing keys, unexpected keys and shape mismatches, each summarised with a few names."""
+
     def few(keys: list[str]) -> str:
         return ", ".join(keys[:show]) + (f" and {len(keys) - show} more" if len(keys) > show else "")
 
     missing = [k for k in expected if k not in got]
     unexpected = [k for k in got if k not in expected]
-    shapes = [f"{k} {tuple(got[k].shape)} vs {tuple(v.shape)}" for k, v in expected.items()
-              if k in got and tuple(got[k].shape) != tuple(v.shape)]
+    shapes = [
+        f"{k} {tuple(got[k].shape)} vs {tuple(v.shape)}"
+        for k, v in expected.items()
+        if k in got and tuple(got[k].shape) != tuple(v.shape)
+    ]
     out = []
     if missing:
         out.append(f"{len(missing)} missing key(s): {few(missing)}")

@@ -32,8 +32,16 @@ from gesturectl.pose.heatmaps import (
 class CocoKeypoints(Dataset):
     """Person crops + targets from a COCO keypoints json and its image folder."""
 
-    def __init__(self, annotations: Path, images: Path, input_hw: tuple[int, int] = (256, 192),
-                 sigma: float = 2.0, augment: bool = False, flip_pairs=None, seed: int = 0) -> None:
+    def __init__(
+        self,
+        annotations: Path,
+        images: Path,
+        input_hw: tuple[int, int] = (256, 192),
+        sigma: float = 2.0,
+        augment: bool = False,
+        flip_pairs=None,
+        seed: int = 0,
+    ) -> None:
         data = json.loads(Path(annotations).read_text())
         files = {im["id"]: im["file_name"] for im in data["images"]}
         self.samples = [
@@ -77,24 +85,38 @@ class CocoKeypoints(Dataset):
         crop = cv2.warpAffine(np.ascontiguousarray(image), m, (in_w, in_h), flags=cv2.INTER_LINEAR)
         pts = apply_affine(joints[:, :2], m)
         target, weight = gaussian_target(pts, joints[:, 2], (in_w, in_h), self.heatmap_hw[::-1], self.sigma)
-        return (torch.from_numpy(normalise_bgr(crop)[0]), torch.from_numpy(target), torch.from_numpy(weight),
-                torch.from_numpy(centre), torch.from_numpy(scale))
+        return (
+            torch.from_numpy(normalise_bgr(crop)[0]),
+            torch.from_numpy(target),
+            torch.from_numpy(weight),
+            torch.from_numpy(centre),
+            torch.from_numpy(scale),
+        )
 
 
 def flip_pairs_from_names(coco: dict) -> tuple[tuple[int, int], ...]:
     """Left/right joint pairs from the category's keypoint names (COCO's pairs for COCO's names)."""
     cats = coco.get("categories") or [{}]
     names = cats[0].get("keypoints") or []
-    pairs = tuple((i, names.index("right_" + n[5:])) for i, n in enumerate(names)
-                  if n.startswith("left_") and "right_" + n[5:] in names)
+    pairs = tuple(
+        (i, names.index("right_" + n[5:]))
+        for i, n in enumerate(names)
+        if n.startswith("left_") and "right_" + n[5:] in names
+    )
     return pairs if names else COCO_FLIP_PAIRS
 
 
 BLOB_COLOURS = ((0, 0, 255), (0, 255, 0), (255, 0, 0), (0, 255, 255), (255, 0, 255), (255, 255, 0))
 
 
-def make_blob_dataset(folder: Path, n_images: int = 48, size_wh: tuple[int, int] = (96, 128), joints: int = 4,
-                      radius: int = 5, seed: int = 0) -> Path:
+def make_blob_dataset(
+    folder: Path,
+    n_images: int = 48,
+    size_wh: tuple[int, int] = (96, 128),
+    joints: int = 4,
+    radius: int = 5,
+    seed: int = 0,
+) -> Path:
     """Write `n_images` images with one coloured disc per joint at random positions, and their COCO json.
 
     Returns the annotations path; the person box is the whole image, every joint is labelled visible.
@@ -116,8 +138,18 @@ def make_blob_dataset(folder: Path, n_images: int = 48, size_wh: tuple[int, int]
         name = f"blob_{i:04d}.png"
         cv2.imwrite(str(folder / name), img)
         images.append({"id": i, "file_name": name, "width": w, "height": h})
-        anns.append({"id": i, "image_id": i, "category_id": 1, "iscrowd": 0, "num_keypoints": joints,
-                     "bbox": [0, 0, w, h], "keypoints": kps, "area": w * h})
+        anns.append(
+            {
+                "id": i,
+                "image_id": i,
+                "category_id": 1,
+                "iscrowd": 0,
+                "num_keypoints": joints,
+                "bbox": [0, 0, w, h],
+                "keypoints": kps,
+                "area": w * h,
+            }
+        )
     cats = [{"id": 1, "name": "person", "keypoints": [f"joint_{j}" for j in range(joints)], "skeleton": []}]
     path = folder / "annotations.json"
     path.write_text(json.dumps({"images": images, "annotations": anns, "categories": cats}))

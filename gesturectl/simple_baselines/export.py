@@ -17,17 +17,26 @@ from gesturectl.simple_baselines.model import PoseResNet
 INPUT_NAME, OUTPUT_NAME = "image", "heatmaps"
 
 
-def export_onnx(model: PoseResNet, path: Path, input_hw: tuple[int, int] = (256, 192), weights: str = "random",
-                opset: int = 17) -> Path:
+def export_onnx(
+    model: PoseResNet, path: Path, input_hw: tuple[int, int] = (256, 192), weights: str = "random", opset: int = 17
+) -> Path:
     import onnx
 
     model = model.eval()
     dummy = torch.zeros(1, 3, *input_hw)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        torch.onnx.export(model, (dummy,), str(path), dynamo=False, input_names=[INPUT_NAME],
-                          output_names=[OUTPUT_NAME], dynamic_axes={INPUT_NAME: {0: "batch"}, OUTPUT_NAME: {0: "batch"}},
-                          opset_version=opset, do_constant_folding=True)
+        torch.onnx.export(
+            model,
+            (dummy,),
+            str(path),
+            dynamo=False,
+            input_names=[INPUT_NAME],
+            output_names=[OUTPUT_NAME],
+            dynamic_axes={INPUT_NAME: {0: "batch"}, OUTPUT_NAME: {0: "batch"}},
+            opset_version=opset,
+            do_constant_folding=True,
+        )
     m = onnx.load(str(path))
     meta = {
         "gesturectl.kind": "simple_baselines",

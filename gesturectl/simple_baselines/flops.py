@@ -35,6 +35,7 @@ def layer_costs(model: nn.Module, input_hw: tuple[int, int] = (256, 192)) -> lis
                 macs = out.shape[1] * out.shape[2] * out.shape[3] * w.shape[1] * w.shape[2] * w.shape[3]
             params = sum(p.numel() for p in mod.parameters(recurse=False))
             rows.append(LayerCost(name, tuple(out.shape[1:]), params, int(macs)))
+
         return fn
 
     for name, mod in model.named_modules():

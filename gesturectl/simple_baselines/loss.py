@@ -20,8 +20,9 @@ class JointsMSELoss(nn.Module):
         self.use_target_weight = use_target_weight
         self.mse = nn.MSELoss(reduction="mean")
 
-    def forward(self, output: torch.Tensor, target: torch.Tensor, target_weight: torch.Tensor | None = None
-                ) -> torch.Tensor:
+    def forward(
+        self, output: torch.Tensor, target: torch.Tensor, target_weight: torch.Tensor | None = None
+    ) -> torch.Tensor:
         """output, target: N×K×H×W; target_weight: N×K or N×K×1."""
         n, k = output.shape[:2]
         pred = output.reshape(n, k, -1)

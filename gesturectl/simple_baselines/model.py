@@ -83,8 +83,13 @@ class PoseResNet(nn.Module):
         deconv_kernel: 4 (padding 1, output padding 0), 3 (1, 1) or 2 (0, 0): each doubles the size.
     """
 
-    def __init__(self, layers: int = 50, num_joints: int = 17, deconv_filters: tuple[int, ...] = (256, 256, 256),
-                 deconv_kernel: int = 4) -> None:
+    def __init__(
+        self,
+        layers: int = 50,
+        num_joints: int = 17,
+        deconv_filters: tuple[int, ...] = (256, 256, 256),
+        deconv_kernel: int = 4,
+    ) -> None:
         if layers not in RESNET_SPECS:
             raise ValueError(f"layers must be one of {sorted(RESNET_SPECS)}, got {layers}")
         if deconv_kernel not in (2, 3, 4):

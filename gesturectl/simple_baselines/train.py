@@ -47,13 +47,15 @@ class EpochReport:
     seconds: float
 
 
-def train(annotations: Path, images: Path, s: TrainSettings, out: Path | None = None,
-          on_epoch=None) -> tuple[PoseResNet, list[EpochReport]]:
+def train(
+    annotations: Path, images: Path, s: TrainSettings, out: Path | None = None, on_epoch=None
+) -> tuple[PoseResNet, list[EpochReport]]:
     torch.manual_seed(s.seed)
     torch.set_num_threads(s.threads)
     data = CocoKeypoints(annotations, images, s.input_hw, s.sigma, s.augment, seed=s.seed)
-    loader = DataLoader(data, batch_size=s.batch_size, shuffle=True, num_workers=0,
-                        generator=torch.Generator().manual_seed(s.seed))
+    loader = DataLoader(
+        data, batch_size=s.batch_size, shuffle=True, num_workers=0, generator=torch.Generator().manual_seed(s.seed)
+    )
     model = PoseResNet(s.layers, data.num_joints, s.deconv_filters)
     criterion = JointsMSELoss(use_target_weight=True)
     opt = torch.optim.Adam(model.parameters(), lr=s.lr)
@@ -75,8 +77,10 @@ def train(annotations: Path, images: Path, s: TrainSettings, out: Path | None = 
         if on_epoch is not None:
             on_epoch(rep)
     if out is not None:
-        torch.save({"state_dict": model.state_dict(), "epoch": s.epochs, "layers": s.layers,
-                    "num_joints": data.num_joints}, out)
+        torch.save(
+            {"state_dict": model.state_dict(), "epoch": s.epochs, "layers": s.layers, "num_joints": data.num_joints},
+            out,
+        )
     return model, reports
 
 

@@ -37,8 +37,12 @@ def xsession():
         pytest.skip(f"needs {', '.join(missing)} (apt-get install xvfb openbox xdotool)")
     # -displayfd: the server picks a free display itself and writes its number, so parallel runs never clash
     read_fd, write_fd = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_fd,))
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        pass_fds=(write_fd,),
+    )
     os.close(write_fd)
     with os.fdopen(read_fd) as f:
         number = f.readline().strip()
@@ -49,8 +53,15 @@ def xsession():
     env = dict(os.environ, DISPLAY=disp)
     env.pop("WAYLAND_DISPLAY", None)
     wm = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    ok = wait_until(lambda: subprocess.run(["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"], env=env,
-                                           capture_output=True, text=True).stdout.find("window id") >= 0, 10)
+    ok = wait_until(
+        lambda: (
+            subprocess.run(
+                ["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"], env=env, capture_output=True, text=True
+            ).stdout.find("window id")
+            >= 0
+        ),
+        10,
+    )
     if not ok:
         pytest.fail("openbox did not take over the display")
     yield env
@@ -86,15 +97,32 @@ class Chromium:
         if exe is None:
             pytest.skip("needs Debian's chromium (apt-get install chromium)")
         page = tmp / "page.html"
-        page.write_text("<html><head><title>gesturectl zoom test</title></head>"
-                        "<body><h1>gesturectl</h1><p>Zoom me.</p></body></html>")
+        page.write_text(
+            "<html><head><title>gesturectl zoom test</title></head>"
+            "<body><h1>gesturectl</h1><p>Zoom me.</p></body></html>"
+        )
         self.port = _free_port()
         self.proc = subprocess.Popen(
-            [exe, f"--remote-debugging-port={self.port}", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--disable-quic", "--no-default-browser-check", "--password-store=basic",
-             f"--user-data-dir={tmp / 'profile'}", "--window-size=900,700", page.as_uri()],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                exe,
+                f"--remote-debugging-port={self.port}",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-quic",
+                "--no-default-browser-check",
+                "--password-store=basic",
+                f"--user-data-dir={tmp / 'profile'}",
+                "--window-size=900,700",
+                page.as_uri(),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         self.env = env
         self.ws_url = wait_until(self._page_ws, 30, 0.2)
         if not self.ws_url:
@@ -117,8 +145,15 @@ class Chromium:
 
         ws = websocket.create_connection(self.ws_url, timeout=10, suppress_origin=True)
         try:
-            ws.send(json.dumps({"id": 1, "method": "Runtime.evaluate",
-                                "params": {"expression": "window.devicePixelRatio", "returnByValue": True}}))
+            ws.send(
+                json.dumps(
+                    {
+                        "id": 1,
+                        "method": "Runtime.evaluate",
+                        "params": {"expression": "window.devicePixelRatio", "returnByValue": True},
+                    }
+                )
+            )
             while True:
                 msg = json.loads(ws.recv())
                 if msg.get("id") == 1:
@@ -127,8 +162,9 @@ class Chromium:
             ws.close()
 
     def window_id(self) -> str:
-        return wait_until(lambda: xdotool(self.env, "search", "--onlyvisible", "--class", "chromium").split("\n")[0],
-                          20, 0.2)
+        return wait_until(
+            lambda: xdotool(self.env, "search", "--onlyvisible", "--class", "chromium").split("\n")[0], 20, 0.2
+        )
 
     def close(self) -> None:
         self.proc.terminate()
@@ -136,3 +172,11 @@ class Chromium:
             self.proc.wait(10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Everything in tests/desktop needs a real X server and desktop programs."""
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(here):
+            item.add_marker(pytest.mark.desktop)

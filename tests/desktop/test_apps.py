@@ -12,8 +12,8 @@ import tempfile
 import psutil
 import pytest
 
-from gesturectl.puppet import GESTURE_SCRIPTS
-from gesturectl.puppet import Move as M
+from gesturectl.synth.puppet import GESTURE_SCRIPTS
+from gesturectl.synth.puppet import Move as M
 from tests.daemon_helpers import Daemon, write_trace
 from tests.desktop.conftest import wait_until, xdotool
 
@@ -36,8 +36,11 @@ daemon:
 
 
 def _xclocks(uid):
-    return [p for p in psutil.process_iter(["name", "uids"]) if p.info["name"] == "xclock"
-            and p.info["uids"].real == uid and p.status() != psutil.STATUS_ZOMBIE]
+    return [
+        p
+        for p in psutil.process_iter(["name", "uids"])
+        if p.info["name"] == "xclock" and p.info["uids"].real == uid and p.status() != psutil.STATUS_ZOMBIE
+    ]
 
 
 def _clock_windows(env):

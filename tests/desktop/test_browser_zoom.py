@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from gesturectl.puppet import DEMO_ZOOM_SCRIPT
+from gesturectl.synth.puppet import DEMO_ZOOM_SCRIPT
 from tests.daemon_helpers import Daemon, write_trace
 from tests.desktop.conftest import Chromium, active_window_class, wait_until, xdotool
 
@@ -38,8 +38,9 @@ def test_zoom_in_a_real_chromium(xsession, chromium, tmp_path):
     assert chromium.zoom() == pytest.approx(1.1)
 
     # Another window in front: the same performance must not zoom Chromium.
-    other = subprocess.Popen(["xterm", "-T", "bystander"], env=env, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
+    other = subprocess.Popen(
+        ["xterm", "-T", "bystander"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         xid = wait_until(lambda: xdotool(env, "search", "--onlyvisible", "--class", "xterm").split("\n")[0], 15)
         xdotool(env, "windowactivate", "--sync", xid)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import time
 
-from gesturectl.puppet import DEMO_ZOOM_SCRIPT
-from gesturectl.puppet import Move as M
+from gesturectl.synth.puppet import DEMO_ZOOM_SCRIPT
+from gesturectl.synth.puppet import Move as M
 from tests.daemon_helpers import Daemon, write_trace
 from tests.desktop.conftest import wait_until, xdotool
 
@@ -35,8 +35,10 @@ def test_auto_pause_while_typing(xsession, tmp_path):
     trace = tmp_path / "zooms.jsonl"
     write_trace(trace, [M("rest", 1.0), *DEMO_ZOOM_SCRIPT])  # zoom_in at ~3.9 s and ~7.3 s, zoom_out at ~9 s
     cfg = tmp_path / "c.yaml"
-    cfg.write_text("daemon: {tray: 'off', auto_pause_on_input_s: 1.5}\n"
-                   "bindings:\n  - {gesture: zoom_in, action: zoom_in}\n  - {gesture: zoom_out, action: zoom_out}\n")
+    cfg.write_text(
+        "daemon: {tray: 'off', auto_pause_on_input_s: 1.5}\n"
+        "bindings:\n  - {gesture: zoom_in, action: zoom_in}\n  - {gesture: zoom_out, action: zoom_out}\n"
+    )
     d = Daemon(env, tmp_path, trace, "--config", str(cfg))
     try:
         assert wait_until(lambda: d.control("status").get("ok"), 15), d.err

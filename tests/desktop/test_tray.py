@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from gesturectl.puppet import Move as M
+from gesturectl.synth.puppet import Move as M
 from tests.daemon_helpers import Daemon, write_trace
 from tests.desktop.conftest import wait_until, xdotool
 
@@ -28,14 +28,19 @@ def test_tray_icon_docks_and_shows_the_state(xsession, tmp_path):
     env = xsession
     panel = subprocess.Popen(["tint2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        assert wait_until(lambda: subprocess.run(["xdotool", "search", "--class", "tint2"], env=env,
-                                                 capture_output=True).returncode == 0, 10)
+        assert wait_until(
+            lambda: (
+                subprocess.run(["xdotool", "search", "--class", "tint2"], env=env, capture_output=True).returncode == 0
+            ),
+            10,
+        )
         trace = tmp_path / "idle.jsonl"
         write_trace(trace, [M("rest", 60)])
         d = Daemon(env, tmp_path, trace, "--dry-run")
         try:
-            wid = wait_until(lambda: xdotool(env, "search", "--classname", "gesturectlSystemTrayIcon").split("\n")[0],
-                             15)
+            wid = wait_until(
+                lambda: xdotool(env, "search", "--classname", "gesturectlSystemTrayIcon").split("\n")[0], 15
+            )
             assert wid, "\n".join(d.err)
             assert wait_until(lambda: _title(env, wid) == "gesturectl: running", 10), _title(env, wid)
             assert d.control("pause")["paused"] is True

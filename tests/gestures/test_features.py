@@ -9,8 +9,15 @@ from gesturectl.types import Pose
 from tests.conftest import make_pose
 
 # A person facing the camera: their left shoulder appears on the image's right.
-UPRIGHT = dict(left_shoulder=(400, 200), right_shoulder=(300, 200), left_hip=(380, 350), right_hip=(320, 350),
-               nose=(350, 130), left_wrist=(450, 100), right_wrist=(350, 260))
+UPRIGHT = dict(
+    left_shoulder=(400, 200),
+    right_shoulder=(300, 200),
+    left_hip=(380, 350),
+    right_hip=(320, 350),
+    nose=(350, 130),
+    left_wrist=(450, 100),
+    right_wrist=(350, 260),
+)
 
 
 def test_body_frame_by_hand():

@@ -13,8 +13,8 @@ import pytest
 from gesturectl.config import load_config
 from gesturectl.gestures.features import body_points
 from gesturectl.gestures.pipeline import recognize
-from gesturectl.kinect import MSR_FPS, msr_to_poses, project_frame, read_msr_skeleton
-from gesturectl.traces import read_trace
+from gesturectl.sources.traces import read_trace
+from gesturectl.synth.kinect import MSR_FPS, msr_to_poses, project_frame, read_msr_skeleton
 from tests.conftest import ROOT, shared_path
 
 SPEC = load_config(None).gestures
@@ -73,25 +73,33 @@ def test_converter_tool_and_eval_command(tmp_path):
     subprocess.run([sys.executable, str(ROOT / "tools" / "msr_to_traces.py"), str(sub), str(out)], check=True)
     header, frames = read_trace(next(out.glob("a10_s01_e01.jsonl")))
     assert header.layout == "coco17" and header.fps == MSR_FPS
-    res = subprocess.run([sys.executable, "-m", "gesturectl.cli", "eval", str(out), "--json"],
-                         capture_output=True, text=True, check=True)
+    res = subprocess.run(
+        [sys.executable, "-m", "gesturectl", "eval", str(out), "--json"], capture_output=True, text=True, check=True
+    )
     summary = json.loads(res.stdout)
     assert summary["traces"] == 6 and summary["labels"] == 0
     assert summary["false_triggers"] == 0 and summary["false_triggers_per_hour"] == 0.0
 
 
-@pytest.mark.parametrize("media, expected", [
-    ("media/images/portrait.jpg", []),  # arms folded low: not the raised X of close_app
-    ("media/video/arms_overhead.mp4", []),  # both arms up, moving, then hands to the face
-])
+@pytest.mark.parametrize(
+    "media, expected",
+    [
+        ("media/images/portrait.jpg", []),  # arms folded low: not the raised X of close_app
+        ("media/video/arms_overhead.mp4", []),  # both arms up, moving, then hands to the face
+    ],
+)
 def test_recorded_media_events(tmp_path, media, expected):
     src = shared_path(media)
     trace = tmp_path / "t.jsonl"
-    subprocess.run([sys.executable, "-m", "gesturectl.cli", "record", "--source", str(src), "-o", str(trace)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "gesturectl", "record", "--source", str(src), "-o", str(trace)],
+        check=True,
+        capture_output=True,
+    )
     _, frames = read_trace(trace)
     seen = [pose is not None for _, pose in frames]
     assert len(seen) >= 60 and all(seen)  # the person was tracked throughout: "no events" means something
-    res = subprocess.run([sys.executable, "-m", "gesturectl.cli", "replay", str(trace), "--json"],
-                         capture_output=True, text=True, check=True)
+    res = subprocess.run(
+        [sys.executable, "-m", "gesturectl", "replay", str(trace), "--json"], capture_output=True, text=True, check=True
+    )
     assert [json.loads(line)["gesture"] for line in res.stdout.splitlines()] == expected

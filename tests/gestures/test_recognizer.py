@@ -6,8 +6,8 @@ import yaml
 
 from gesturectl.gestures.recognizer import Recognizer
 from gesturectl.gestures.spec import RecognizerSpec
-from gesturectl.puppet import Move as M
-from gesturectl.puppet import perform
+from gesturectl.synth.puppet import Move as M
+from gesturectl.synth.puppet import perform
 
 TWO = """
 gestures:

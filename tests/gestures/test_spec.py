@@ -10,25 +10,31 @@ from gesturectl.gestures.conditions import compile_condition, compile_quantity
 from gesturectl.gestures.features import BodyFrame
 from gesturectl.gestures.spec import Condition, Quantity
 
-FRAME = BodyFrame(0.0, {"left_wrist": (1.0, 1.0), "right_wrist": (-0.2, -0.6), "head": (0.0, 0.7),
-                        "shoulder_mid": (0.0, 0.0)}, {"left_wrist": 0.4})
+FRAME = BodyFrame(
+    0.0,
+    {"left_wrist": (1.0, 1.0), "right_wrist": (-0.2, -0.6), "head": (0.0, 0.7), "shoulder_mid": (0.0, 0.0)},
+    {"left_wrist": 0.4},
+)
 
 
-@pytest.mark.parametrize("cond, slack, expected", [
-    (dict(above=("left_wrist", "head")), 0.0, True),  # 1.0 > 0.7
-    (dict(above=("left_wrist", "head"), margin=0.35), 0.0, False),  # 0.3 is not > 0.35
-    (dict(above=("left_wrist", "head"), margin=0.35), 0.1, True),  # hysteresis loosens it: 0.3 > 0.25
-    (dict(below=("right_wrist", "shoulder_mid")), 0.0, True),
-    (dict(left_of=("left_wrist", "right_wrist"), margin=1.1), 0.0, True),  # 1.2 > 1.1
-    (dict(right_of=("left_wrist", "right_wrist")), 0.0, False),
-    (dict(distance=("left_wrist", "right_wrist"), max=2.0), 0.0, False),  # hypot(1.2, 1.6) = 2.0
-    (dict(distance=("left_wrist", "right_wrist"), min=1.9, max=2.1), 0.0, True),
-    (dict(speed="left_wrist", max=0.5), 0.0, True),
-    (dict(speed="right_wrist", max=0.5), 0.0, False),  # no speed known: false
-    (dict(above=("left_elbow", "head")), 0.0, False),  # missing point: false
-    (dict(above=("left_elbow", "head"), missing_ok=True), 0.0, True),
-    (dict(any_of=[[dict(above=("right_wrist", "head"))], [dict(above=("left_wrist", "head"))]]), 0.0, True),
-])
+@pytest.mark.parametrize(
+    "cond, slack, expected",
+    [
+        (dict(above=("left_wrist", "head")), 0.0, True),  # 1.0 > 0.7
+        (dict(above=("left_wrist", "head"), margin=0.35), 0.0, False),  # 0.3 is not > 0.35
+        (dict(above=("left_wrist", "head"), margin=0.35), 0.1, True),  # hysteresis loosens it: 0.3 > 0.25
+        (dict(below=("right_wrist", "shoulder_mid")), 0.0, True),
+        (dict(left_of=("left_wrist", "right_wrist"), margin=1.1), 0.0, True),  # 1.2 > 1.1
+        (dict(right_of=("left_wrist", "right_wrist")), 0.0, False),
+        (dict(distance=("left_wrist", "right_wrist"), max=2.0), 0.0, False),  # hypot(1.2, 1.6) = 2.0
+        (dict(distance=("left_wrist", "right_wrist"), min=1.9, max=2.1), 0.0, True),
+        (dict(speed="left_wrist", max=0.5), 0.0, True),
+        (dict(speed="right_wrist", max=0.5), 0.0, False),  # no speed known: false
+        (dict(above=("left_elbow", "head")), 0.0, False),  # missing point: false
+        (dict(above=("left_elbow", "head"), missing_ok=True), 0.0, True),
+        (dict(any_of=[[dict(above=("right_wrist", "head"))], [dict(above=("left_wrist", "head"))]]), 0.0, True),
+    ],
+)
 def test_conditions_by_hand(cond, slack, expected):
     assert compile_condition(Condition(**cond))(FRAME, slack) is expected
 

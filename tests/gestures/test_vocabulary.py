@@ -7,8 +7,8 @@ import pytest
 
 from gesturectl.config import load_config
 from gesturectl.gestures.pipeline import recognize
-from gesturectl.puppet import GESTURE_SCRIPTS, Camera, perform
-from gesturectl.puppet import Move as M
+from gesturectl.synth.puppet import GESTURE_SCRIPTS, Camera, perform
+from gesturectl.synth.puppet import Move as M
 
 SPEC = load_config(None).gestures
 
@@ -21,30 +21,64 @@ VARIANTS = {
 }
 
 # script, gesture, (earliest, latest) time of the event: the gesture's decisive moment up to 0.5 s after it
-WINDOWS = {"zoom_in": (2.6, 3.5), "zoom_out": (2.6, 3.5), "open_app": (2.75, 3.3), "close_app": (2.55, 3.1),
-           "pause": (2.95, 3.5)}
+WINDOWS = {
+    "zoom_in": (2.6, 3.5),
+    "zoom_out": (2.6, 3.5),
+    "open_app": (2.75, 3.3),
+    "close_app": (2.55, 3.1),
+    "pause": (2.95, 3.5),
+}
 GESTURES = {name: (GESTURE_SCRIPTS[name], WINDOWS[name]) for name in WINDOWS}
 
 EVERYDAY = {
     "clap": [M("rest", 1), M("hands_mid", 0.6), M("hands_mid", 3, ease_s=0, wiggle=(-1, 0.45, 2.5, 0)), M("rest", 1)],
-    "slow_clap": [M("rest", 1), M("hands_mid", 0.6), M("hands_mid", 4, ease_s=0, wiggle=(-1, 0.5, 1.2, 0)),
-                  M("rest", 1)],
+    "slow_clap": [
+        M("rest", 1),
+        M("hands_mid", 0.6),
+        M("hands_mid", 4, ease_s=0, wiggle=(-1, 0.5, 1.2, 0)),
+        M("rest", 1),
+    ],
     "wave": [M("rest", 1), M("wave_up", 0.6), M("wave_up", 3, ease_s=0, wiggle=(1, 0.35, 2, 0)), M("rest", 1)],
-    "scratch_head": [M("rest", 1), M("hand_on_head", 0.8), M("hand_on_head", 2, ease_s=0, wiggle=(1, 0.08, 3, 0)),
-                     M("rest", 1)],
+    "scratch_head": [
+        M("rest", 1),
+        M("hand_on_head", 0.8),
+        M("hand_on_head", 2, ease_s=0, wiggle=(1, 0.08, 3, 0)),
+        M("rest", 1),
+    ],
     "drink": [M("rest", 1), M("hand_at_mouth", 1), M("hand_at_mouth", 1.5), M("rest", 1)],
-    "typing": [M("desk", 1), M("desk", 4, ease_s=0, wiggle=(1, 0.1, 4, 0)), M("desk", 2, ease_s=0, wiggle=(3, 0.1, 5, 1))],
+    "typing": [
+        M("desk", 1),
+        M("desk", 4, ease_s=0, wiggle=(1, 0.1, 4, 0)),
+        M("desk", 2, ease_s=0, wiggle=(3, 0.1, 5, 1)),
+    ],
     "stretch": [M("rest", 1), M("both_up", 1.2), M("both_up", 2), M("rest", 1.2)],
     "folded_arms": [M("rest", 1), M("folded_arms", 1), M("folded_arms", 4), M("rest", 1)],
 }
 
 NEAR_MISSES = {
-    "zoom_too_slow": [M("rest", 1), M("hands_together", 1), M("hands_together", 0.5), M("hands_apart", 3.0),
-                      M("hands_apart", 0.5), M("rest", 1)],
-    "zoom_too_small": [M("rest", 1), M("hands_together", 1), M("hands_together", 0.5), M("hands_mid", 0.5),
-                       M("hands_mid", 0.5), M("rest", 1)],
-    "zoom_without_pause": [M("rest", 1), M("hands_together", 0.6), M("hands_apart", 0.5), M("hands_apart", 0.5),
-                           M("rest", 1)],
+    "zoom_too_slow": [
+        M("rest", 1),
+        M("hands_together", 1),
+        M("hands_together", 0.5),
+        M("hands_apart", 3.0),
+        M("hands_apart", 0.5),
+        M("rest", 1),
+    ],
+    "zoom_too_small": [
+        M("rest", 1),
+        M("hands_together", 1),
+        M("hands_together", 0.5),
+        M("hands_mid", 0.5),
+        M("hands_mid", 0.5),
+        M("rest", 1),
+    ],
+    "zoom_without_pause": [
+        M("rest", 1),
+        M("hands_together", 0.6),
+        M("hands_apart", 0.5),
+        M("hands_apart", 0.5),
+        M("rest", 1),
+    ],
     "zoom_at_desk_height": [M("desk", 1), M("desk", 0.6), M("rest", 1)],
     "hand_up_not_held": [M("rest", 1), M("left_hand_up", 0.8), M("left_hand_up", 0.3), M("rest", 0.8)],
     "x_chest_not_held": [M("rest", 1), M("x_chest", 0.8), M("x_chest", 0.2), M("rest", 0.8)],
@@ -79,16 +113,29 @@ def test_near_misses_do_not_fire(miss, variant):
 
 
 def test_a_held_pose_fires_once_and_rearms_after_the_hand_comes_down():
-    script = [M("rest", 1), M("left_hand_up", 1), M("left_hand_up", 5), M("rest", 1.5), M("right_hand_up", 1),
-              M("right_hand_up", 1.2), M("rest", 1)]
+    script = [
+        M("rest", 1),
+        M("left_hand_up", 1),
+        M("left_hand_up", 5),
+        M("rest", 1.5),
+        M("right_hand_up", 1),
+        M("right_hand_up", 1.2),
+        M("rest", 1),
+    ]
     events = _events(script, seed=5, noise_px=1.5)
     assert [e.gesture for e in events] == ["open_app", "open_app"]
     assert events[1].t > 9.5
 
 
 def test_zoom_repeats_once_per_extra_distance_capped_per_second():
-    wide = [M("rest", 1), M("hands_together", 1), M("hands_together", 0.5), M("hands_wide", 0.6),
-            M("hands_wide", 0.5), M("rest", 1)]
+    wide = [
+        M("rest", 1),
+        M("hands_together", 1),
+        M("hands_together", 0.5),
+        M("hands_wide", 0.6),
+        M("hands_wide", 0.5),
+        M("rest", 1),
+    ]
     events = _events(wide)
     assert [(e.gesture, e.repeat) for e in events] == [("zoom_in", 0), ("zoom_in", 1)]
     assert events[1].t - events[0].t >= 1.0 / SPEC.definitions["zoom_in"].repeat.max_per_s - 1e-9
@@ -96,7 +143,7 @@ def test_zoom_repeats_once_per_extra_distance_capped_per_second():
 
 def test_two_zooms_in_and_one_out_in_a_row():
     """The browser test's performance: returning the hands between strokes fires nothing else."""
-    from gesturectl.puppet import DEMO_ZOOM_SCRIPT
+    from gesturectl.synth.puppet import DEMO_ZOOM_SCRIPT
 
     events = _events(DEMO_ZOOM_SCRIPT, seed=6, noise_px=1.5)
     assert [e.gesture for e in events] == ["zoom_in", "zoom_in", "zoom_out"]

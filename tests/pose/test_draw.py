@@ -27,9 +27,12 @@ def _pixel(img, x, y):
 def test_left_and_right_limbs_have_their_colours_and_low_joints_are_hidden():
     img = np.zeros((200, 200, 3), np.uint8)
     pose = make_pose(
-        size=(200, 200), default=(100, 100),
-        left_shoulder=(20, 20), left_elbow=(20, 180),     # a vertical left limb at x=20
-        right_shoulder=(180, 20), right_elbow=(180, 180),  # a vertical right limb at x=180
+        size=(200, 200),
+        default=(100, 100),
+        left_shoulder=(20, 20),
+        left_elbow=(20, 180),  # a vertical left limb at x=20
+        right_shoulder=(180, 20),
+        right_elbow=(180, 180),  # a vertical right limb at x=180
     )
     scores = pose.scores.copy()
     scores[CocoJoint.RIGHT_ELBOW] = 0.1

@@ -65,7 +65,7 @@ def test_gaussian_target_by_hand():
 
 def _window_sum(sigma, rx_min, ry_min):
     rx, ry = np.arange(rx_min, 7), np.arange(ry_min, 7)
-    return float(np.exp(-(ry[:, None] ** 2 + rx[None] ** 2) / (2 * sigma ** 2)).sum())
+    return float(np.exp(-(ry[:, None] ** 2 + rx[None] ** 2) / (2 * sigma**2)).sum())
 
 
 def test_final_predictions_by_hand():

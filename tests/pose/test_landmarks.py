@@ -36,8 +36,9 @@ def test_refinement_window_is_nine_cells_wide():
     np.testing.assert_allclose(out[0], [24 / 64, 10 / 64], atol=1e-6)
     hm2 = _heatmap(k=1)
     hm2[10, 25, 0] = 20.0  # 5 cells away: outside, so nothing changes
-    np.testing.assert_array_equal(refine_with_heatmap(np.array([[20.5 / 64, 10.5 / 64]]), hm2)[0][0],
-                                  [20.5 / 64, 10.5 / 64])
+    np.testing.assert_array_equal(
+        refine_with_heatmap(np.array([[20.5 / 64, 10.5 / 64]]), hm2)[0][0], [20.5 / 64, 10.5 / 64]
+    )
 
 
 def test_decode_scales_projects_and_activates():

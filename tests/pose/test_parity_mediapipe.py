@@ -21,8 +21,9 @@ import cv2
 import numpy as np
 import pytest
 
-from gesturectl.pose.blazepose import BlazePoseEstimator, BlazePoseSettings
+from gesturectl.pose.blazepose import BlazePoseEstimator
 from gesturectl.pose.roi import Roi
+from gesturectl.pose.settings import PoseSettings
 from gesturectl.types import Frame
 from tests.conftest import ROOT, shared_path
 
@@ -41,7 +42,7 @@ def load_image(image_id: str) -> np.ndarray:
 
 @pytest.fixture(scope="module", params=["lite", "full"])
 def estimator(request):
-    return request.param, BlazePoseEstimator.from_settings(BlazePoseSettings(model=request.param, track=False))
+    return request.param, BlazePoseEstimator.from_settings(PoseSettings(model=request.param, track=False))
 
 
 CASES = sorted(GOLDEN["images"])

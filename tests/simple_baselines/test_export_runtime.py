@@ -11,12 +11,13 @@ import sys
 import numpy as np
 import pytest
 
+pytestmark = pytest.mark.slow
 torch = pytest.importorskip("torch")
 pytest.importorskip("onnx")
 
-from gesturectl.pose.models import OnnxModel  # noqa: E402
-from gesturectl.simple_baselines.export import export_onnx  # noqa: E402
-from tests.simple_baselines.test_model_and_loss import _randomised  # noqa: E402
+from gesturectl.pose.models import OnnxModel
+from gesturectl.simple_baselines.export import export_onnx
+from tests.simple_baselines.test_model_and_loss import _randomised
 
 
 @pytest.mark.parametrize("layers", [18, 50])
@@ -39,16 +40,33 @@ def test_onnx_matches_pytorch(tmp_path, layers):
 @pytest.fixture(scope="module")
 def random_r18(tmp_path_factory):
     out = tmp_path_factory.mktemp("sb") / "pose_resnet_18_random.onnx"
-    r = subprocess.run([sys.executable, "-m", "gesturectl.cli", "export-simple-baselines", "--random",
-                        "--layers", "18", "-o", str(out)], capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "gesturectl", "export-simple-baselines", "--random", "--layers", "18", "-o", str(out)],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stderr
     assert "random weights give meaningless keypoints" in r.stderr
     return out
 
 
-def test_gesturectl_pose_runs_an_exported_model(random_r18, tmp_path):
-    r = subprocess.run([sys.executable, "-m", "gesturectl.cli", "pose", "--model", str(random_r18), "--json",
-                        "-o", str(tmp_path / "out.png")], capture_output=True, text=True)
+def test_gesturectl_pose_runs_an_exported_model(random_r18, tmp_path, astronaut_png):
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gesturectl",
+            "pose",
+            str(astronaut_png),
+            "--model",
+            str(random_r18),
+            "--json",
+            "-o",
+            str(tmp_path / "out.png"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stderr
     assert "random (untrained) weights" in r.stderr
     rec = json.loads(r.stdout)
@@ -57,33 +75,54 @@ def test_gesturectl_pose_runs_an_exported_model(random_r18, tmp_path):
     assert (tmp_path / "out.png").stat().st_size > 0
 
 
-def test_daemon_runs_an_exported_model(random_r18, tmp_path):
+def test_daemon_runs_an_exported_model(random_r18, tmp_path, astronaut_png):
     import cv2
-    import skimage.data
 
     frames = tmp_path / "frames"
     frames.mkdir()
-    img = cv2.cvtColor(skimage.data.astronaut(), cv2.COLOR_RGB2BGR)
+    img = cv2.imread(str(astronaut_png))
     for i in range(8):
         cv2.imwrite(str(frames / f"{i:03d}.png"), img)
     cfg = tmp_path / "config.yaml"
     cfg.write_text(f"pose:\n  model: {random_r18}\n")
-    env = {"GESTURECTL_RUNTIME_DIR": str(tmp_path / "rt"), "GESTURECTL_STATE_DIR": str(tmp_path / "st"),
-           "PATH": "/usr/bin:/bin"}
-    r = subprocess.run([sys.executable, "-m", "gesturectl.cli", "run", "--source", str(frames), "--dry-run",
-                        "--exit-at-end", "--config", str(cfg), "-v"], capture_output=True, text=True, env=env,
-                       timeout=120)
+    env = {
+        "GESTURECTL_RUNTIME_DIR": str(tmp_path / "rt"),
+        "GESTURECTL_STATE_DIR": str(tmp_path / "st"),
+        "PATH": "/usr/bin:/bin",
+    }
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gesturectl",
+            "run",
+            "--source",
+            str(frames),
+            "--dry-run",
+            "--exit-at-end",
+            "--config",
+            str(cfg),
+            "-v",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     assert "random (untrained) weights" in r.stderr
     # 8 frames at 30 fps against ~0.1 s per frame on this CPU: the one-slot queue keeps the newest, so
     # some frames are dropped by design; the heatmap model ran on every frame that was processed
-    m = re.search(r"heatmaps [0-9.]+ ms x(\d+).*stopped: (\d+) frames", r.stderr, re.S)
+    m = re.search(r"heatmaps [0-9.]+ ms x(\d+).*stopped: (\d+) frames", r.stderr, re.DOTALL)
     assert m and int(m.group(1)) == int(m.group(2)) >= 1, r.stderr
 
 
-def test_bad_model_path_is_a_config_error(tmp_path):
+def test_bad_model_path_is_a_config_error(tmp_path, astronaut_png):
     cfg = tmp_path / "c.yaml"
     cfg.write_text("pose:\n  model: /nope/model.onnx\n")
-    r = subprocess.run([sys.executable, "-m", "gesturectl.cli", "pose", "--config", str(cfg)],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "gesturectl", "pose", str(astronaut_png), "--config", str(cfg)],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 2 and "pose.model (line 2): model file /nope/model.onnx does not exist" in r.stderr

@@ -1,4 +1,5 @@
-"""PoseResNet shapes, names and parameter counts; strict loading of the three checkpoint layouts; JointsMSELoss by hand."""
+"""PoseResNet shapes, names and parameter counts; strict loading of the three checkpoint layouts;
+JointsMSELoss by hand."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from gesturectl.errors import ModelError  # noqa: E402
-from gesturectl.simple_baselines.checkpoint import load_weights  # noqa: E402
-from gesturectl.simple_baselines.loss import JointsMSELoss  # noqa: E402
-from gesturectl.simple_baselines.model import PoseResNet, count_parameters  # noqa: E402
+from gesturectl.errors import ModelError
+from gesturectl.simple_baselines.checkpoint import load_weights
+from gesturectl.simple_baselines.loss import JointsMSELoss
+from gesturectl.simple_baselines.model import PoseResNet, count_parameters
 
 
 def test_pose_resnet_50_parameter_count_names_and_shapes():
@@ -22,8 +23,12 @@ def test_pose_resnet_50_parameter_count_names_and_shapes():
     assert m.layer2[0].conv2.stride == (2, 2) and m.layer2[0].conv1.stride == (1, 1)
     assert sd["layer1.0.downsample.0.weight"].shape == (256, 64, 1, 1)
     assert sd["deconv_layers.0.weight"].shape == (2048, 256, 4, 4)
-    assert {"deconv_layers.1.weight", "deconv_layers.1.running_mean", "deconv_layers.4.bias",
-            "deconv_layers.7.running_var"} <= set(sd)
+    assert {
+        "deconv_layers.1.weight",
+        "deconv_layers.1.running_mean",
+        "deconv_layers.4.bias",
+        "deconv_layers.7.running_var",
+    } <= set(sd)
     assert sd["deconv_layers.3.weight"].shape == (256, 256, 4, 4)
     assert sd["final_layer.weight"].shape == (17, 256, 1, 1) and sd["final_layer.bias"].shape == (17,)
     assert "deconv_layers.0.bias" not in sd
@@ -32,8 +37,7 @@ def test_pose_resnet_50_parameter_count_names_and_shapes():
         assert m(torch.zeros(1, 3, 384, 288)).shape == (1, 17, 96, 72)
 
 
-@pytest.mark.parametrize("layers, params", [(18, 15_376_721), (34, 25_484_881), (101, 52_991_825),
-                                            (152, 68_635_473)])
+@pytest.mark.parametrize("layers, params", [(18, 15_376_721), (34, 25_484_881), (101, 52_991_825), (152, 68_635_473)])
 def test_other_depths(layers, params):
     m = PoseResNet(layers, 17)
     assert count_parameters(m) == params

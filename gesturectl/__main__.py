@@ -1,0 +1,7 @@
+"""`python -m gesturectl ...` is the `gesturectl` command."""
+
+import sys
+
+from gesturectl.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,5 @@
+import sys
+
+from gesturectl.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,66 @@
+"""`gesturectl status|pause|resume|reload|stop`: talk to the running daemon over its control socket."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+COMMANDS = {
+    "status": "show the running daemon's state",
+    "pause": "pause gestures until you resume them",
+    "resume": "resume gestures",
+    "reload": "reload the config (the running one stays if the new one is invalid)",
+    "stop": "stop the daemon",
+}
+
+
+def register(sub) -> None:
+    for name, text in COMMANDS.items():
+        c = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        c.add_argument("--json", action="store_true", help="print the daemon's reply as JSON")
+        c.set_defaults(func=run)
+
+
+def format_status(st: dict) -> str:
+    """The status reply for a person to read."""
+    lines = [f"gesturectl is {st['state']}" + (f" (paused by {st['paused_by']})" if st.get("paused_by") else "")]
+    src = f"source: {st['source']} ({st['source_state']})"
+    if st.get("source_message"):
+        src += f": {st['source_message']}"
+    lines.append(src)
+    if st.get("pose_error"):
+        lines.append(f"pose model: {st['pose_error']}")
+    lines.append(f"config: {st['config']}" + ("  [dry run: actions are printed, not done]" if st["dry_run"] else ""))
+    lines.append(f"frames: {st['frames']} processed, {st['dropped_frames']} dropped; uptime {st['uptime_s']:.0f} s")
+    ev = st.get("last_event")
+    if ev:
+        what = ev.get("error") or ev.get("result") or (f"skipped: {ev['skipped']}" if ev.get("skipped") else "")
+        lines.append(f"events: {st['events']}; last: {ev['gesture']} -> {ev['action']}: {what}")
+    else:
+        lines.append(f"events: {st['events']}")
+    lat = st.get("latency_ms")
+    if lat:
+        lines.append(f"gesture to action: median {lat['median']:.1f} ms, p95 {lat['p95']:.1f} ms (n={lat['n']})")
+    if st.get("stage_ms"):
+        lines.append("CPU per call: " + ", ".join(f"{k} {v:.1f} ms" for k, v in st["stage_ms"].items()))
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    from gesturectl.commands import Command
+    from gesturectl.runtime.control import send_command
+
+    reply = send_command(Command.parse(args.command))
+    if args.json:
+        print(json.dumps(reply))
+    elif reply.get("ok") and args.command == "status":
+        print(format_status(reply))
+    elif reply.get("ok"):
+        print(f"gesturectl is {reply.get('state', 'stopping')}")
+        for w in reply.get("warnings", []):
+            print(f"warning: {w}", file=sys.stderr)
+    if not reply.get("ok", False):
+        print(f"gesturectl: {reply.get('error', 'failed')}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,52 @@
+"""`gesturectl COMMAND ...`: parse the command line, run the command, turn errors into one clear line.
+
+gesturectl run [--source SRC] [--config FILE] [--dry-run] [--exit-at-end]
+gesturectl status [--json] | pause | resume | reload | stop
+gesturectl cameras
+gesturectl pose IMAGE|VIDEO ... [-o OUT] [--json] [--coco] [--model lite|full|FILE]
+gesturectl record --source SRC -o trace.jsonl [--layout coco17|blazepose33]
+gesturectl replay TRACE [--config FILE] [--json]
+gesturectl eval DIR [--config FILE] [--json]
+gesturectl export-simple-baselines [CHECKPOINT] --layers 50 --input 256x192 -o model.onnx
+gesturectl train-simple-baselines --annotations A.json --images DIR -o model.pth
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+from gesturectl import __version__
+from gesturectl.errors import GesturectlError
+
+#: The command modules, in the order `--help` lists them.
+COMMAND_MODULES = ("run", "control", "cameras", "pose", "record", "replay", "evaluate", "simple_baselines")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="gesturectl",
+        description="Control your desktop with body gestures in front of a webcam. Everything runs on this machine.",
+    )
+    ap.add_argument("--version", action="version", version=f"gesturectl {__version__}")
+    ap.add_argument("-v", "--verbose", action="store_true", help="log details and per-stage CPU times")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"gesturectl.cli.{name}").register(sub)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="gesturectl: %(levelname)s: %(message)s"
+    )
+    try:
+        return int(args.func(args))
+    except GesturectlError as e:
+        print(f"gesturectl: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,125 @@
+"""`gesturectl run`: the daemon's composition root. Builds the OS edges once and hands them to `build_daemon`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import signal
+import sys
+from pathlib import Path
+
+from gesturectl.cli.common import add_config, add_verbose, user_config_or_none
+
+log = logging.getLogger("gesturectl")
+
+
+def register(sub) -> None:
+    run = sub.add_parser(
+        "run",
+        help="run the gesture-control daemon",
+        description="Watch the camera (or a video, trace or the bundled demo) and turn gestures "
+        "into actions. Control it with gesturectl status|pause|resume|reload|stop.",
+    )
+    run.add_argument(
+        "--source",
+        help="camera index or name, /dev/videoN, video, image folder, trace (.jsonl) or "
+        "'demo' (default: daemon.source in the config, camera 0)",
+    )
+    add_config(run, "~/.config/gesturectl/config.yaml if it exists, else built-in defaults")
+    run.add_argument("--dry-run", action="store_true", help="print each action instead of performing it")
+    run.add_argument("--exit-at-end", action="store_true", help="stop when a file or trace source ends")
+    add_verbose(run)
+    run.set_defaults(func=run_daemon)
+
+
+def say(msg: str) -> None:
+    print(f"gesturectl: {msg}", file=sys.stderr, flush=True)
+
+
+def _file_logging(verbose: bool) -> Path:
+    from gesturectl.paths import log_dir
+
+    path = log_dir() / "gesturectl.log"
+    h = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    h.setLevel(logging.DEBUG if verbose else logging.INFO)
+    root = logging.getLogger()
+    root.addHandler(h)
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    for hd in root.handlers:
+        if hd is not h and not verbose:
+            hd.setLevel(logging.WARNING)
+    return path
+
+
+def print_outcome(o) -> None:
+    """One line per decision on stdout: time, gesture, action and what happened."""
+    d, e = o.decision, o.decision.event
+    what = o.error or o.result or (f"skipped: {d.skipped}" if d.skipped else "")
+    if d.when_app and o.result and o.result.startswith("dry run"):
+        what += f" (only while {d.when_app} is in front)"
+    rep = f" (repeat {e.repeat})" if e.repeat else ""
+    print(f"{e.t:8.3f}s  {e.gesture}{rep} -> {d.action_name}: {what}  [{o.latency_s * 1000:.1f} ms]", flush=True)
+
+
+def run_daemon(args: argparse.Namespace) -> int:
+    from gesturectl.config import load_config
+    from gesturectl.runtime.control import InstanceLock
+
+    cfg_path = user_config_or_none(args.config)
+    cfg = load_config(cfg_path)
+    source = args.source or cfg.daemon.source
+    log_path = _file_logging(args.verbose)
+    lock = InstanceLock()
+    lock.acquire()
+    try:
+        return _run(args, cfg, cfg_path, source, log_path)
+    finally:
+        lock.release()
+
+
+def _run(args: argparse.Namespace, cfg, cfg_path: Path | None, source: str, log_path: Path) -> int:
+    from gesturectl.commands import Command
+    from gesturectl.config import load_config
+    from gesturectl.runtime.assembly import build_daemon
+    from gesturectl.runtime.control import ControlServer
+    from gesturectl.runtime.daemon import DaemonOptions
+    from gesturectl.runtime.desktop import StateReporter, desktop_edges, start_input_watch, start_tray
+
+    edges, notes = desktop_edges(cfg, args.dry_run)
+    for n in notes:
+        say(n)
+    watch = None if args.dry_run else start_input_watch(cfg.daemon, edges.sink, say)
+    if watch is not None:
+        edges = edges.with_busy(watch.busy)
+    reporter = StateReporter(say)
+    opts = DaemonOptions(source, cfg_path, args.dry_run, args.exit_at_end)
+    daemon, first = build_daemon(cfg, opts, edges, lambda: load_config(cfg_path), print_outcome, reporter)
+    for w in first.warnings:
+        say(w)
+    server = ControlServer(daemon.command)
+    server.start()
+    if watch is not None:
+        watch.start(lambda: daemon.command(Command.TOGGLE_PAUSE))
+    reporter.tray = start_tray(cfg.daemon, daemon.command, say)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: daemon.stop())
+    say(
+        f"running on {source} ({'dry run' if args.dry_run else 'live'}); log: {log_path}; "
+        f"control: gesturectl status|pause|resume|reload|stop"
+    )
+    try:
+        return daemon.run()
+    finally:
+        server.stop()
+        server.join(2.0)
+        if watch is not None:
+            watch.stop()
+        if reporter.tray is not None:
+            reporter.tray.stop()
+        st = daemon.status()
+        if args.verbose:
+            t = edges.timer
+            say("CPU per stage: " + ", ".join(f"{k} {v:.2f} ms x{t.calls[k]}" for k, v in t.ms_per_call().items()))
+        say(f"stopped: {st.frames} frames, {st.events} events, latency {st.latency_ms}")

@@ -1,0 +1,56 @@
+"""The `pose:` section of the config: which model runs and how it follows the person.
+
+One frozen, validated model shared by the config loader and the pose stage (no copy of its fields).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+LANDMARK_MODELS = ("lite", "full")
+
+
+class PoseSettings(BaseModel):
+    """Settings of the pose stage.
+
+    Attributes:
+        model: "lite" or "full" BlazePose landmark model, or the path of a heatmap model (.onnx)
+            exported with `gesturectl export-simple-baselines`.
+        min_detection_score: detector score a person must reach, in [0, 1].
+        min_presence: landmark model's person score below which the person is lost.
+        nms_iou: overlap above which two detections are one person.
+        track: follow the person from frame to frame instead of detecting every frame.
+        threads: onnxruntime intra-op threads.
+        recheck_s: while tracking, run the detector this often to keep the track on its person.
+        draw_min_score: joints scored below this are drawn hollow and their limbs left out.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: str = "full"
+    min_detection_score: float = Field(0.5, ge=0.0, le=1.0)
+    min_presence: float = Field(0.5, ge=0.0, le=1.0)
+    nms_iou: float = Field(0.3, gt=0.0, lt=1.0)
+    track: bool = True
+    threads: int = Field(1, ge=1, le=64)
+    recheck_s: float = Field(0.5, gt=0.0, le=60.0)
+    draw_min_score: float = Field(0.5, ge=0.0, le=1.0)
+
+    @field_validator("model")
+    @classmethod
+    def _model(cls, v: str) -> str:
+        if v in LANDMARK_MODELS:
+            return v
+        if not v.endswith(".onnx"):
+            raise ValueError(
+                "must be lite, full, or the path of a heatmap model (.onnx) from `gesturectl export-simple-baselines`"
+            )
+        if not Path(v).expanduser().is_file():
+            raise ValueError(f"model file {v} does not exist")
+        return v
+
+    def with_model(self, model: str) -> PoseSettings:
+        """A copy with another model, validated like the config (for `--model`)."""
+        return PoseSettings.model_validate({**self.model_dump(), "model": model})

@@ -1,0 +1,144 @@
+"""Capture on its own thread into a one-slot queue: the loop always gets the newest frame.
+
+A slow pose model never builds a backlog: a frame that arrives before the previous one was
+taken replaces it (and is counted as dropped). When the source cannot be opened or fails (an
+unplugged camera, a missing file), the thread reports it and retries with exponential backoff;
+the daemon keeps running meanwhile. A file or trace that simply ends is not replayed (that would
+repeat its gestures): the thread reports the end and stops.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from gesturectl.errors import GesturectlError
+from gesturectl.sources.base import FrameSource, SourceItem
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Captured:
+    """A frame or pose sample and the monotonic time it was captured (for latency figures)."""
+
+    item: SourceItem
+    wall: float
+
+
+@dataclass(frozen=True)
+class SourceEvent:
+    """A change of the source's state: "started", "lost" (with the reason and retry delay) or "ended"."""
+
+    kind: str
+    message: str = ""
+    retry_s: float | None = None
+
+
+class LatestSlot:
+    """A one-slot queue: `put` replaces what was not taken yet; `get` waits for the next item."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._item = None
+        self._has = False
+        self.dropped = 0
+
+    def put(self, item) -> None:
+        with self._cond:
+            if self._has and not isinstance(self._item, SourceEvent):
+                self.dropped += 1
+            elif self._has:  # never drop a state change: deliver it first
+                while self._has:
+                    self._cond.wait(0.5)
+            self._item, self._has = item, True
+            self._cond.notify_all()
+
+    def get(self, timeout: float):
+        with self._cond:
+            if not self._has:
+                self._cond.wait(timeout)
+            if not self._has:
+                return None
+            item, self._item, self._has = self._item, None, False
+            self._cond.notify_all()
+            return item
+
+
+class Capture(threading.Thread):
+    """Reads a source (opened by `opener`) into a LatestSlot, pacing files by their timestamps."""
+
+    def __init__(
+        self,
+        opener: Callable[[], FrameSource],
+        slot: LatestSlot,
+        retry_min_s: float = 0.5,
+        retry_max_s: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(name="gesturectl-capture", daemon=True)
+        self._opener = opener
+        self._slot = slot
+        self._retry = (retry_min_s, retry_max_s)
+        self._clock = clock
+        self._stop = threading.Event()
+        self._last_loss: str | None = None
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def run(self) -> None:
+        delay = self._retry[0]
+        while not self._stop.is_set():
+            try:
+                source = self._opener()
+            except GesturectlError as e:
+                self._lost(str(e), delay)
+                delay = min(delay * 2, self._retry[1])
+                continue
+            delay = self._retry[0]
+            self._last_loss = None
+            self._slot.put(SourceEvent("started", str(getattr(source, "path", "") or "")))
+            try:
+                self._pump(source)
+            except GesturectlError as e:
+                self._lost(str(e), delay)
+                continue
+            except Exception as e:  # a source failing in an unforeseen way must not kill capture
+                log.exception("source failed")
+                self._lost(f"{type(e).__name__}: {e}", delay)
+                continue
+            finally:
+                source.close()
+            if self._stop.is_set():
+                return
+            if getattr(source, "live", False):
+                self._lost("the camera stopped delivering frames", delay)
+                continue
+            self._slot.put(SourceEvent("ended", "the source has no more frames"))
+            return
+
+    def _lost(self, message: str, delay: float) -> None:
+        # the daemon tells the user once (with what to do); every retry goes to the log file
+        level = logging.DEBUG if message == self._last_loss else logging.INFO
+        self._last_loss = message
+        log.log(level, "source unavailable: %s; retrying in %.1f s", message, delay)
+        self._slot.put(SourceEvent("lost", message, delay))
+        self._stop.wait(delay)
+
+    def _pump(self, source) -> None:
+        start_wall = None
+        for item in source:
+            if self._stop.is_set():
+                return
+            if not source.live:
+                t = item.t
+                if start_wall is None:
+                    start_wall = self._clock() - t
+                wait = start_wall + t - self._clock()
+                if wait > 0 and self._stop.wait(wait):
+                    return
+            self._slot.put(Captured(item, self._clock()))

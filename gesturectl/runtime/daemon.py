@@ -1,0 +1,299 @@
+"""The daemon: capture thread → engine, with control commands, pause, reload and status.
+
+Threads: capture (fills a one-slot queue), control socket, optional input listeners and tray.
+They talk to the loop only through `command()`, which queues the request and waits for the loop
+to answer it, so every state change happens on the loop's thread. Tests drive the same logic
+in-process and without sleeps: `process()`, `source_event()` and `handle()` are what the loop
+calls, and the clock is the captured items' own.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import statistics
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from gesturectl.actions.dispatch import Dispatcher
+from gesturectl.commands import Command, PausedBy
+from gesturectl.config import Config
+from gesturectl.errors import GesturectlError
+from gesturectl.gestures.pipeline import GesturePipeline
+from gesturectl.runtime.capture import Capture, Captured, LatestSlot, SourceEvent
+from gesturectl.runtime.engine import Engine, Outcome
+from gesturectl.sources.base import FrameSource
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DaemonOptions:
+    source: str
+    config_path: Path | None
+    dry_run: bool = False
+    exit_at_end: bool = False
+
+
+@dataclass(frozen=True)
+class Status:
+    """What `gesturectl status` shows (and `--json` prints as is)."""
+
+    state: str
+    source: str
+    source_state: str
+    source_message: str
+    pose_error: str | None
+    paused: bool
+    paused_by: str | None
+    frames: int
+    dropped_frames: int
+    events: int
+    last_event: dict | None
+    latency_ms: dict | None
+    config: str
+    dry_run: bool
+    uptime_s: float
+    stage_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"ok": True, **asdict(self)}
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    """The parts a (re)loaded config gives the engine."""
+
+    config: Config
+    gestures: GesturePipeline
+    dispatcher: Dispatcher
+    warnings: tuple[str, ...] = ()
+
+
+class Daemon:
+    """Owns the loop's state: the source's state, the config, and the figures for status."""
+
+    def __init__(
+        self,
+        opts: DaemonOptions,
+        cfg: Config,
+        engine: Engine,
+        open_source: Callable[[], FrameSource],
+        reload: Callable[[], Rebuilt],
+        on_outcome: Callable[[Outcome], None] = lambda o: None,
+        on_state: Callable[[Status], None] = lambda s: None,
+    ) -> None:
+        self.opts = opts
+        self.cfg = cfg
+        self.engine = engine
+        self._reload_config = reload
+        self._on_outcome = on_outcome
+        self._on_state = on_state
+        self._slot = LatestSlot()
+        self._capture = Capture(open_source, self._slot, retry_max_s=cfg.daemon.retry_max_s)
+        self._commands: queue.Queue = queue.Queue()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self.source_state = "starting"
+        self.source_message = ""
+        self.pose_error: str | None = None
+        self._frames = 0
+        self._events = 0
+        self._last_event: dict | None = None
+        self._latencies: deque[float] = deque(maxlen=500)
+        self._last_person_t: float | None = None
+        self._last_processed: float | None = None
+        self._started = time.monotonic()
+
+    # -- called from other threads -------------------------------------------------------------
+    def command(self, cmd: Command, by: PausedBy = PausedBy.USER, timeout_s: float = 10.0) -> dict:
+        """Run a control command on the loop's thread and return its reply."""
+        if cmd is Command.STATUS:
+            return self.status().to_dict()
+        reply: queue.Queue = queue.Queue(maxsize=1)
+        self._commands.put((cmd, by, reply))
+        try:
+            return reply.get(timeout=timeout_s)
+        except queue.Empty:
+            return {"ok": False, "error": "the daemon did not answer in time"}
+
+    def status(self) -> Status:
+        with self._lock:
+            lat = sorted(self._latencies)
+            pause = self.engine.pause
+            return Status(
+                state=self.state,
+                source=self.opts.source,
+                source_state=self.source_state,
+                source_message=self.source_message,
+                pose_error=self.pose_error,
+                paused=pause.paused,
+                paused_by=pause.by.value if pause.by else None,
+                frames=self._frames,
+                dropped_frames=self._slot.dropped,
+                events=self._events,
+                last_event=self._last_event,
+                latency_ms=None
+                if not lat
+                else {
+                    "n": len(lat),
+                    "median": round(statistics.median(lat) * 1000, 2),
+                    "p95": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))] * 1000, 2),
+                },
+                config=str(self.opts.config_path) if self.opts.config_path else "built-in defaults",
+                dry_run=self.opts.dry_run,
+                uptime_s=round(time.monotonic() - self._started, 1),
+                stage_ms={k: round(v, 2) for k, v in self.engine.timer.ms_per_call().items()},
+            )
+
+    @property
+    def state(self) -> str:
+        """ "no camera", "pose model error", "paused", "starting", "ended" or "running"."""
+        if self.source_state == "lost":
+            return "no camera"
+        if self.pose_error is not None:
+            return "pose model error"
+        if self.engine.pause.paused:
+            return "paused"
+        return self.source_state if self.source_state in ("starting", "ended") else "running"
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    # -- the loop ----------------------------------------------------------------------------------
+    def run(self) -> int:
+        self._capture.start()
+        try:
+            while not self._stop.is_set():
+                self.drain_commands()
+                item = self._slot.get(0.1)
+                if item is None:
+                    continue
+                if isinstance(item, SourceEvent):
+                    if self.source_event(item):
+                        break
+                    continue
+                self.process(item)
+        finally:
+            self._capture.stop()
+            self.engine.sink.release_all()
+        return 0
+
+    def source_event(self, ev: SourceEvent) -> bool:
+        """Update the source state; True when the daemon should exit (source ended with --exit-at-end)."""
+        with self._lock:
+            self.source_state = ev.kind
+            self.source_message = ev.message + (f" (retrying in {ev.retry_s:.1f} s)" if ev.retry_s else "")
+        if ev.kind == "started":
+            self.engine.reset()
+            self._last_person_t = None
+            log.info("source started: %s", self.opts.source)
+        elif ev.kind == "lost":
+            self.engine.reset()
+        elif ev.kind == "ended":
+            log.info("source %s ended", self.opts.source)
+        self._changed()
+        return ev.kind == "ended" and self.opts.exit_at_end
+
+    def process(self, captured: Captured) -> None:
+        """One captured item through the engine (skipped when idle and throttled)."""
+        if self._throttled(captured.wall):
+            return
+        self._last_processed = captured.wall
+        try:
+            outcomes = self.engine.process(captured)
+        except GesturectlError as e:  # e.g. a missing or corrupt model: keep running, say what is wrong
+            self._pose_failed(str(e))
+            return
+        if self.pose_error is not None:
+            self._pose_failed(None)
+        with self._lock:
+            self._frames += 1
+            if self.engine.last_pose is not None:
+                self._last_person_t = captured.wall
+        for o in outcomes:
+            self._record(o)
+            self._on_outcome(o)
+
+    def _pose_failed(self, error: str | None) -> None:
+        with self._lock:
+            changed, self.pose_error = self.pose_error != error, error
+        if changed:
+            if error is not None:
+                log.error("%s", error)
+            self._changed()
+
+    def _record(self, o: Outcome) -> None:
+        with self._lock:
+            self._events += 1
+            self._last_event = {
+                "gesture": o.decision.event.gesture,
+                "action": o.decision.action_name,
+                "result": o.result,
+                "error": o.error,
+                "skipped": o.decision.skipped,
+            }
+            if o.decision.action is not None and o.error is None:
+                self._latencies.append(o.latency_s)
+        log.info(
+            "%s -> %s: %s",
+            o.decision.event.gesture,
+            o.decision.action_name,
+            o.error or o.result or f"skipped ({o.decision.skipped})",
+        )
+        if o.result in ("paused", "resumed"):
+            self._changed()
+
+    def _throttled(self, wall: float) -> bool:
+        """Idle (nobody in view for a while, or paused): look at only `idle_fps` frames a second."""
+        d = self.cfg.daemon
+        if self._last_person_t is None:
+            self._last_person_t = wall  # counts from the first frame: nobody seen since then
+        idle = self.engine.pause.paused or wall - self._last_person_t > d.idle_after_s
+        return idle and self._last_processed is not None and wall - self._last_processed < 1.0 / d.idle_fps
+
+    def _changed(self) -> None:
+        self._on_state(self.status())
+
+    # -- commands, on the loop's thread ----------------------------------------------------------
+    def drain_commands(self) -> None:
+        while True:
+            try:
+                cmd, by, reply = self._commands.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                reply.put(self.handle(cmd, by))
+            except Exception as e:  # a command must never take the loop down
+                log.exception("command %s failed", cmd)
+                reply.put({"ok": False, "error": f"{type(e).__name__}: {e}"})
+
+    def handle(self, cmd: Command, by: PausedBy = PausedBy.USER) -> dict:
+        """Carry out one command on the loop's thread."""
+        if cmd is Command.STATUS:
+            return self.status().to_dict()
+        if cmd is Command.STOP:
+            self._stop.set()
+        elif cmd is Command.RELOAD:
+            return self._reload()
+        else:
+            self.engine.command(cmd, by)
+        self._changed()
+        return {"ok": True, "state": self.state, "paused": self.engine.pause.paused}
+
+    def _reload(self) -> dict:
+        try:
+            rebuilt = self._reload_config()
+        except GesturectlError as e:
+            log.error("reload failed, keeping the running config: %s", e)
+            return {"ok": False, "error": f"the new config is invalid; still running the previous one.\n{e}"}
+        self.engine.replace(rebuilt.gestures, rebuilt.dispatcher, rebuilt.config.pose)
+        self.engine.sink.release_all()
+        self.cfg = rebuilt.config
+        log.info("config reloaded from %s", self.opts.config_path or "built-in defaults")
+        self._changed()
+        return {"ok": True, "state": self.state, "reloaded": True, "warnings": list(rebuilt.warnings)}

@@ -1,0 +1,36 @@
+"""What every frame source offers the loop, and the pose samples a trace yields instead of frames.
+
+A source is an iterator with `fps`, `live` and `close()`. Cameras, videos and image folders yield
+`Frame`s; a trace yields `PoseSample`s, which skip the pose stage. Live sources are paced by the
+camera; the capture thread paces the others by their timestamps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol, Union
+
+from gesturectl.types import Frame, Pose
+
+
+@dataclass(frozen=True)
+class PoseSample:
+    """A recorded pose (from a trace): the pose stage is skipped for it."""
+
+    t: float
+    pose: Pose | None
+
+
+SourceItem = Union[Frame, PoseSample]
+
+
+class FrameSource(Protocol):
+    """A camera, file, folder or trace, opened."""
+
+    fps: float
+    live: bool
+
+    def __iter__(self) -> Iterator[SourceItem]: ...
+
+    def close(self) -> None: ...

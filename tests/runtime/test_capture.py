@@ -1,0 +1,84 @@
+"""The capture thread: a source that cannot be opened is retried with backoff and reported; a file that
+ends is reported once and not replayed; a source that fails midway is reported and reopened."""
+
+from __future__ import annotations
+
+from gesturectl.errors import SourceError
+from gesturectl.runtime.capture import Capture, Captured, LatestSlot, SourceEvent
+from gesturectl.sources.base import PoseSample
+
+
+class ListSource:
+    live = False
+    fps = 1000.0
+
+    def __init__(self, items, fail_after=None):
+        self._items, self._fail_after, self.closed = items, fail_after, False
+
+    def __iter__(self):
+        for i, item in enumerate(self._items):
+            if self._fail_after is not None and i == self._fail_after:
+                raise SourceError("bad trace frame (line 3)")
+            yield item
+
+    def close(self):
+        self.closed = True
+
+
+def drain(slot: LatestSlot, until_kind: str, limit: int = 200):
+    got = []
+    for _ in range(limit):
+        item = slot.get(5.0)
+        assert item is not None, f"nothing arrived; got so far {got}"
+        got.append(item)
+        if isinstance(item, SourceEvent) and item.kind == until_kind:
+            return got
+    raise AssertionError(got)
+
+
+def samples(n):
+    return [PoseSample(i / 1000.0, None) for i in range(n)]
+
+
+def test_unopenable_source_is_retried_with_backoff_then_read_to_the_end():
+    attempts = []
+    source = ListSource(samples(3))
+
+    def opener():
+        attempts.append(1)
+        if len(attempts) < 3:
+            raise SourceError("camera 0 cannot be opened (unplugged?)")
+        return source
+
+    slot = LatestSlot()
+    cap = Capture(opener, slot, retry_min_s=0.01, retry_max_s=0.02)
+    cap.start()
+    got = drain(slot, "ended")
+    cap.stop()
+    events = [g for g in got if isinstance(g, SourceEvent)]
+    assert [e.kind for e in events] == ["lost", "lost", "started", "ended"]
+    assert events[0].retry_s == 0.01 and events[1].retry_s == 0.02 and "unplugged" in events[0].message
+    assert all(isinstance(g.item, PoseSample) for g in got if isinstance(g, Captured))
+    assert source.closed and len(attempts) == 3
+
+
+def test_a_source_failing_midway_is_reported_and_reopened():
+    sources = [ListSource(samples(5), fail_after=2), ListSource(samples(2))]
+    slot = LatestSlot()
+    cap = Capture(lambda: sources.pop(0), slot, retry_min_s=0.01)
+    cap.start()
+    got = drain(slot, "ended")
+    cap.stop()
+    kinds = [g.kind for g in got if isinstance(g, SourceEvent)]
+    assert kinds == ["started", "lost", "started", "ended"]
+    lost = next(g for g in got if isinstance(g, SourceEvent) and g.kind == "lost")
+    assert "bad trace frame" in lost.message
+
+
+def test_the_slot_keeps_the_newest_frame_and_never_drops_a_state_change():
+    slot = LatestSlot()
+    for i in range(3):
+        slot.put(Captured(PoseSample(float(i), None), float(i)))
+    assert slot.dropped == 2 and slot.get(0.1).wall == 2.0
+    slot.put(SourceEvent("started"))
+    assert slot.get(0.1).kind == "started" and slot.get(0.01) is None

@@ -1,0 +1,197 @@
+"""The daemon's logic in-process, on the items' own clock, with fakes for every OS edge: pause and resume
+from the CLI and from the gesture, reload (broken and valid), auto-pause, a failing pose model and a
+failing action, the source lost and back, the idle rate. No sleeps, no subprocesses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gesturectl.actions.apps import AppController
+from gesturectl.actions.sink import DryRunSink, OsActionSink
+from gesturectl.commands import Command
+from gesturectl.config import load_config
+from gesturectl.errors import ModelError
+from gesturectl.runtime.assembly import Edges, build_daemon
+from gesturectl.runtime.capture import Captured, SourceEvent
+from gesturectl.runtime.daemon import DaemonOptions
+from gesturectl.sources.base import PoseSample
+from gesturectl.synth.puppet import GESTURE_SCRIPTS, perform
+from gesturectl.synth.puppet import Move as M
+from gesturectl.types import Frame
+from tests.fakes import RecordingKeyboard
+
+
+class Harness:
+    """A daemon built by `build_daemon` with fake edges; `feed()` plays a puppet script through it."""
+
+    def __init__(self, tmp_path: Path, config: str = "", sink=None, make_estimator=None, busy=lambda: False):
+        self.cfg_path = tmp_path / "config.yaml"
+        self.cfg_path.write_text(config)
+        self.outcomes = []
+        self.states = []
+        self.now = 0.0
+        self.sink = sink or DryRunSink()
+        edges = Edges(
+            sink=self.sink,
+            open_source=lambda spec: pytest.fail("capture is not started in-process"),
+            make_estimator=make_estimator or (lambda s, t: pytest.fail("traces need no model")),
+            foreground_for=lambda apps: lambda: "chrome",
+            busy=busy,
+            clock=lambda: self.now,
+        )
+        cfg = load_config(self.cfg_path)
+        self.daemon, _ = build_daemon(
+            cfg,
+            DaemonOptions("fake", self.cfg_path),
+            edges,
+            lambda: load_config(self.cfg_path),
+            self.outcomes.append,
+            self.states.append,
+        )
+        self.t0 = 0.0
+        self.daemon.source_event(SourceEvent("started"))
+
+    def feed(self, script, start="rest") -> list[str]:
+        """Play a script after what was played so far; the lines `gesture -> action: result` it produced."""
+        before = len(self.outcomes)
+        last = self.t0
+        for t, pose in perform(script, seed=3, noise_px=1.0, start=start):
+            self.now = last = self.t0 + t
+            if pose is not None:
+                pose = type(pose)(pose.keypoints, pose.scores, pose.layout, pose.image_size, pose.presence, self.now)
+            self.daemon.process(Captured(PoseSample(self.now, pose), self.now))
+        self.t0 = last + 1 / 30
+        return [
+            f"{o.decision.event.gesture} -> {o.decision.action_name}: "
+            f"{o.error or o.result or 'skipped: ' + str(o.decision.skipped)}"
+            for o in self.outcomes[before:]
+        ]
+
+
+def test_pause_and_resume_from_the_cli_skip_actions_and_release_keys(tmp_path):
+    kb = RecordingKeyboard()
+    h = Harness(tmp_path, "daemon: {idle_fps: 30}\n", sink=OsActionSink(kb, AppController()))
+    assert h.daemon.handle(Command.PAUSE) == {"ok": True, "state": "paused", "paused": True}
+    assert h.daemon.status().paused_by == "user" and h.states[-1].state == "paused"
+    assert h.feed(GESTURE_SCRIPTS["zoom_in"]) == ["zoom_in -> zoom_in: skipped: paused"]
+    assert kb.log == []
+    assert h.daemon.handle(Command.RESUME)["paused"] is False
+    assert h.feed(GESTURE_SCRIPTS["zoom_in"]) == ["zoom_in -> zoom_in: sent ctrl+="]
+    assert kb.log == [("down", "ctrl"), ("down", "="), ("up", "="), ("up", "ctrl")]
+
+
+def test_the_pause_gesture_toggles_and_says_it_was_the_gesture(tmp_path):
+    h = Harness(tmp_path, "daemon: {idle_fps: 30}\n")
+    assert h.feed(GESTURE_SCRIPTS["pause"]) == ["pause -> toggle_pause: paused"]
+    st = h.daemon.status()
+    assert st.state == "paused" and st.paused_by == "gesture"
+    assert h.feed(GESTURE_SCRIPTS["zoom_out"]) == ["zoom_out -> zoom_out: skipped: paused"]
+    assert h.feed(GESTURE_SCRIPTS["pause"]) == ["pause -> toggle_pause: resumed"]
+    assert h.feed(GESTURE_SCRIPTS["zoom_out"]) == ["zoom_out -> zoom_out: dry run: would hotkey mod+-"]
+
+
+def test_reload_keeps_the_running_config_when_the_new_one_is_broken(tmp_path):
+    h = Harness(tmp_path, "actions:\n  zoom_in: {hotkey: [mod, '=']}\n")
+    h.cfg_path.write_text("gestures:\n  refractory_s: -1\nbindings: [{gesture: zoom_in, action: nope}]\n")
+    r = h.daemon.handle(Command.RELOAD)
+    assert r["ok"] is False and "still running the previous one" in r["error"]
+    assert "gestures.refractory_s (line 2)" in r["error"] and "unknown action 'nope'" in r["error"]
+    assert h.feed(GESTURE_SCRIPTS["zoom_in"]) == ["zoom_in -> zoom_in: dry run: would hotkey mod+="]
+    h.cfg_path.write_text("actions:\n  zoom_in: {hotkey: [mod, '0']}\n")
+    assert h.daemon.handle(Command.RELOAD)["ok"] is True
+    assert h.feed(GESTURE_SCRIPTS["zoom_in"]) == ["zoom_in -> zoom_in: dry run: would hotkey mod+0"]
+    assert h.cfg_path.read_text() == "actions:\n  zoom_in: {hotkey: [mod, '0']}\n"  # never rewritten
+
+
+def test_reload_keeps_a_gesture_pause(tmp_path):
+    h = Harness(tmp_path, "daemon: {idle_fps: 30}\n")
+    h.feed(GESTURE_SCRIPTS["pause"])
+    assert h.daemon.handle(Command.RELOAD)["ok"] is True
+    assert h.daemon.status().paused is True
+
+
+def test_auto_pause_skips_actions_while_the_user_types(tmp_path):
+    typing = {"now": True}
+    h = Harness(tmp_path, busy=lambda: typing["now"])
+    assert h.feed(GESTURE_SCRIPTS["zoom_in"]) == ["zoom_in -> zoom_in: skipped: you are using the keyboard or mouse"]
+    assert h.feed(GESTURE_SCRIPTS["pause"]) == ["pause -> toggle_pause: paused"]  # pause control still passes
+    h.daemon.handle(Command.RESUME)
+    typing["now"] = False
+    assert h.feed(GESTURE_SCRIPTS["zoom_in"]) == ["zoom_in -> zoom_in: dry run: would hotkey mod+="]
+
+
+def test_a_failing_pose_model_is_a_state_not_a_crash_and_reload_fixes_it(tmp_path):
+    import numpy as np
+
+    calls = []
+
+    def make_estimator(settings, timer):
+        calls.append(settings.model)
+        if settings.model == "full":
+            raise ModelError("model file full.onnx is corrupt; restore it")
+        return type("Est", (), {"estimate": lambda self, f: None, "reset": lambda self: None, "last_roi": None})()
+
+    h = Harness(tmp_path, make_estimator=make_estimator)
+    frame = Frame(np.zeros((48, 64, 3), np.uint8), 0.0)
+    h.daemon.process(Captured(frame, 0.0))
+    st = h.daemon.status()
+    assert st.state == "pose model error" and "corrupt" in st.pose_error
+    assert h.states[-1].state == "pose model error"
+    h.daemon.process(Captured(frame, 1.0))  # not rebuilt on every frame: retried after a pause
+    assert calls == ["full"]
+    h.cfg_path.write_text("pose: {model: lite}\n")
+    assert h.daemon.handle(Command.RELOAD)["ok"] is True
+    h.daemon.process(Captured(frame, 2.0))
+    assert calls == ["full", "lite"] and h.daemon.status().pose_error is None
+    assert h.daemon.status().state == "running"
+
+
+def test_a_failing_action_is_reported_and_the_daemon_goes_on(tmp_path):
+    h = Harness(
+        tmp_path,
+        "apps:\n  ghost: {argv: [no-such-program-gesturectl]}\nactions:\n  open_ghost: {launch: ghost}\n"
+        "bindings:\n  - {gesture: open_app, action: open_ghost}\n",
+        sink=OsActionSink(RecordingKeyboard(), AppController()),
+    )
+    [line] = h.feed(GESTURE_SCRIPTS["open_app"])
+    assert (
+        "open_app -> open_ghost: action 'launch ghost' failed: app 'ghost': 'no-such-program-gesturectl' "
+        "is not installed" in line
+    )
+    assert h.daemon.status().last_event["error"] is not None
+    assert h.daemon.handle(Command.STATUS)["ok"] is True
+
+
+def test_source_lost_resets_gestures_and_comes_back(tmp_path):
+    h = Harness(tmp_path)
+    half = [M("rest", 1), M("hands_together", 1), M("hands_together", 0.5)]  # the zoom's ready phase only
+    assert h.feed(half) == []
+    h.daemon.source_event(SourceEvent("lost", "camera 0 cannot be opened", 0.5))
+    st = h.daemon.status()
+    assert st.state == "no camera" and "retrying in 0.5 s" in st.source_message
+    h.daemon.source_event(SourceEvent("started"))
+    # the spread alone, right after the camera came back, must not complete the zoom begun before
+    assert h.feed([M("hands_apart", 0.5), M("hands_apart", 0.5)], start="hands_together") == []
+    assert h.daemon.status().state == "running"
+
+
+def test_exit_at_end_and_stop(tmp_path):
+    h = Harness(tmp_path)
+    assert h.daemon.source_event(SourceEvent("ended")) is False  # without --exit-at-end it stays up
+    assert h.daemon.status().state == "ended"
+    assert h.daemon.handle(Command.STOP)["ok"] is True
+    assert h.daemon._stop.is_set()
+
+
+def test_idle_rate_when_nobody_is_in_view_and_full_rate_when_someone_is(tmp_path):
+    h = Harness(tmp_path, "daemon: {idle_fps: 5, idle_after_s: 1}\n")
+    for i in range(90):  # 3 s of nobody at 30 fps
+        t = i / 30
+        h.daemon.process(Captured(PoseSample(t, None), t))
+    # the first second at full rate, then 5 a second
+    assert 30 + 2 * 5 - 1 <= h.daemon.status().frames <= 30 + 2 * 5 + 1
+    h.t0 = 3.0
+    h.feed([M("rest", 1)])
+    assert h.daemon.status().frames >= 30 + 10 + 28
