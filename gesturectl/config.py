@@ -19,6 +19,7 @@ from gesturectl.actions.spec import ActionSpec, AppSpec, BindingSpec
 from gesturectl.errors import ConfigError
 from gesturectl.gestures.spec import RecognizerSpec
 from gesturectl.paths import user_config_path
+from gesturectl.people.settings import UserSettings
 from gesturectl.pose.settings import PoseSettings
 
 
@@ -48,6 +49,7 @@ class Config(_Strict):
     version: Literal[1] = 1
     pose: PoseSettings = PoseSettings()
     gestures: RecognizerSpec = RecognizerSpec()
+    user: UserSettings = UserSettings()
     apps: dict[str, AppSpec] = Field(default_factory=dict)
     actions: dict[str, ActionSpec] = Field(default_factory=dict)
     bindings: tuple[BindingSpec, ...] = ()

@@ -202,3 +202,66 @@ class GestureEvent:
     t: float
     strength: float = 1.0
     repeat: int = 0
+
+
+@dataclass(frozen=True)
+class Person:
+    """One person in a frame: a pose and, once the tracker has seen them, their track id.
+
+    Attributes:
+        pose: the person's keypoints.
+        track_id: the tracker's id for this person (stable across frames), None before tracking.
+    """
+
+    pose: Pose
+    track_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.pose, Pose):
+            raise ValueError(f"Person.pose: expected a Pose, got {type(self.pose).__name__}")
+        if self.track_id is not None and (not isinstance(self.track_id, int) or self.track_id < 0):
+            raise ValueError(f"Person.track_id: expected a non-negative int or None, got {self.track_id!r}")
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Everyone the pose stage sees in one frame.
+
+    Attributes:
+        people: the people found (any order; empty when nobody is in view).
+        image_size: (width, height) of the image; every pose refers to it.
+        t: time of the frame, in seconds.
+    """
+
+    people: tuple[Person, ...]
+    image_size: tuple[int, int]
+    t: float
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "people", tuple(self.people))
+        w, h = self.image_size
+        if w <= 0 or h <= 0:
+            raise ValueError(f"Scene.image_size: expected positive (width, height), got {self.image_size}")
+        for i, p in enumerate(self.people):
+            if not isinstance(p, Person):
+                raise ValueError(f"Scene.people[{i}]: expected a Person, got {type(p).__name__}")
+            if tuple(p.pose.image_size) != tuple(self.image_size):
+                raise ValueError(
+                    f"Scene.people[{i}]: pose image_size {p.pose.image_size} differs from the scene's {self.image_size}"
+                )
+        ids = [p.track_id for p in self.people if p.track_id is not None]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"Scene.people: track ids must be unique, got {ids}")
+
+    @classmethod
+    def of(cls, pose: Pose | None, image_size: tuple[int, int] | None = None, t: float | None = None) -> Scene:
+        """A scene of one pose (or of nobody): what a single-person source or trace gives."""
+        if pose is None:
+            if image_size is None or t is None:
+                raise ValueError("Scene.of(None) needs image_size and t")
+            return cls((), image_size, t)
+        return cls((Person(pose),), pose.image_size, pose.t if t is None else t)
+
+    def person(self, track_id: int) -> Person | None:
+        """The person with this track id, if in the scene."""
+        return next((p for p in self.people if p.track_id == track_id), None)

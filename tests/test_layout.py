@@ -25,7 +25,8 @@ LAYERS: list[tuple[str, ...]] = [
         "gesturectl.models",
     ),  # the shared vocabulary
     ("gesturectl.sources",),  # Frame sources
-    ("gesturectl.pose",),  # Frame -> Pose
+    ("gesturectl.pose",),  # Frame -> Pose (or a Scene of everyone)
+    ("gesturectl.people",),  # Scene -> the controlling Pose (tracking, limb ownership, user lock)
     ("gesturectl.gestures",),  # Pose -> GestureEvent
     ("gesturectl.actions",),  # GestureEvent -> Action -> the OS
     ("gesturectl.config",),  # every stage's settings, assembled and validated

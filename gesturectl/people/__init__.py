@@ -1,0 +1,1 @@
+"""Many people, one user: identity tracking, limb ownership and the user lock (Scene -> Pose | None)."""
