@@ -82,6 +82,7 @@ def build_daemon(
         edges.timer,
         clock=edges.clock,
         busy=edges.busy,
+        user=cfg.user,
     )
     daemon = Daemon(
         opts,

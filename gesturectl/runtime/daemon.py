@@ -213,7 +213,7 @@ class Daemon:
             self._pose_failed(None)
         with self._lock:
             self._frames += 1
-            if self.engine.last_pose is not None:
+            if self.engine.someone_in_view:
                 self._last_person_t = captured.wall
         for o in outcomes:
             self._record(o)
@@ -291,7 +291,7 @@ class Daemon:
         except GesturectlError as e:
             log.error("reload failed, keeping the running config: %s", e)
             return {"ok": False, "error": f"the new config is invalid; still running the previous one.\n{e}"}
-        self.engine.replace(rebuilt.gestures, rebuilt.dispatcher, rebuilt.config.pose)
+        self.engine.replace(rebuilt.gestures, rebuilt.dispatcher, rebuilt.config.pose, rebuilt.config.user)
         self.engine.sink.release_all()
         self.cfg = rebuilt.config
         log.info("config reloaded from %s", self.opts.config_path or "built-in defaults")

@@ -1,12 +1,16 @@
 """The per-frame engine: one captured item in, its decisions and their results out.
 
-    FrameSource ──Frame──▶ PoseEstimator ──Pose|None──▶ GesturePipeline (One Euro ▶ Recognizer)
-        (TraceSource ──PoseSample──────────┘)                    │ GestureEvent
-                                                                 ▼
+    FrameSource ──Frame──▶ PoseEstimator ──Scene──▶ PeopleStage ──Pose|None──▶ GesturePipeline
+        (TraceSource ──PoseSample: a scene of one ┘  (tracker, limb     (the user's   (One Euro ▶ Recognizer)
+                                                      ownership, lock)   pose only)        │ GestureEvent
+                                                                                           ▼
                                Dispatcher (bindings, pause, app rules) ──Action──▶ ActionSink
                                                                   └── Control ──▶ PauseState
 
-The pose estimator is built on first use, so a trace source needs no model. The engine owns the
+The pose estimator is built on first use, so a trace source needs no model. An estimator that sees
+several people (`estimate_scene`) gives the people stage everyone; a single-person one gives a scene
+of one. Only the pose of the person holding the user lock reaches the recognizer, and when the lock
+changes hands the recognizer starts afresh (no gesture is finished with someone else's half). The engine owns the
 pause state: the pause gesture, the CLI, the tray and the hotkey all change it through `command()`.
 A failing action is reported in its `Outcome` and the engine goes on. Replays and evaluations use
 the same engine with a dry-run sink, so there is one path from pose to action.
@@ -25,12 +29,15 @@ from gesturectl.actions.sink import ActionSink
 from gesturectl.commands import Command, PausedBy, PauseState
 from gesturectl.errors import GesturectlError
 from gesturectl.gestures.pipeline import GesturePipeline
+from gesturectl.people.settings import UserSettings
+from gesturectl.people.stage import PeopleStage, Selection
 from gesturectl.pose.estimator import PoseEstimator
 from gesturectl.pose.settings import PoseSettings
 from gesturectl.runtime.capture import Captured
+from gesturectl.runtime.selection import people_stage
 from gesturectl.sources.base import PoseSample, SourceItem
 from gesturectl.timing import StageTimer
-from gesturectl.types import Frame, Pose
+from gesturectl.types import Frame, Pose, Scene
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +68,7 @@ class Engine:
         clock: Callable[[], float] = time.monotonic,
         busy: Callable[[], bool] = lambda: False,
         estimator_retry_s: float = 10.0,
+        user: UserSettings | None = None,
     ) -> None:
         self._make_estimator = make_estimator
         self._pose_settings = pose_settings
@@ -74,7 +82,12 @@ class Engine:
         self._retry_s = estimator_retry_s
         self.pause = PauseState()
         self.last_pose: Pose | None = None
+        self.last_selection: Selection | None = None
         self._build_error: tuple[float, GesturectlError] | None = None
+        self._user = user or UserSettings()
+        self.people: PeopleStage = people_stage(self._user, gestures.recognizer.spec)
+        self._controlling: int | None = None
+        self._last_size: tuple[int, int] = (1, 1)
 
     # -- state changes -------------------------------------------------------------------------
     def reset(self) -> None:
@@ -82,11 +95,28 @@ class Engine:
         if self._estimator is not None:
             self._estimator.reset()
         self.gestures.reset()
+        self.people.reset()
         self.last_pose = None
+        self.last_selection = None
+        self._controlling = None
 
-    def replace(self, gestures: GesturePipeline, dispatcher: Dispatcher, pose_settings: PoseSettings) -> None:
-        """Swap in a reloaded configuration; the pose model is rebuilt only when its settings changed."""
+    def replace(
+        self,
+        gestures: GesturePipeline,
+        dispatcher: Dispatcher,
+        pose_settings: PoseSettings,
+        user: UserSettings | None = None,
+    ) -> None:
+        """Swap in a reloaded configuration; the pose model is rebuilt only when its settings changed,
+        the people stage (and so the user lock) only when the `user:` settings or the engage posture did."""
+        old = self.gestures.recognizer.spec
+        new = gestures.recognizer.spec
         self.gestures, self.dispatcher = gestures, dispatcher
+        user = user or self._user
+        if user != self._user or (old.engage, old.min_joint_score) != (new.engage, new.min_joint_score):
+            self._user = user
+            self.people = people_stage(user, new)
+            self._controlling = None
         if pose_settings != self._pose_settings:
             self._pose_settings = pose_settings
             self._estimator = None
@@ -102,9 +132,19 @@ class Engine:
         return self.pause
 
     # -- per item ------------------------------------------------------------------------------
+    @property
+    def someone_in_view(self) -> bool:
+        """Whether the latest frame showed anyone at all (in control or not)."""
+        return self.last_selection is not None and bool(self.last_selection.scene.people)
+
     def process(self, captured: Captured) -> list[Outcome]:
-        pose = self._pose(captured.item)
-        self.last_pose = pose
+        scene = self._scene(captured.item)
+        selection = self.timer.record("people", lambda: self.people.select(scene))
+        if selection.controlling != self._controlling:
+            self.gestures.reset()  # a new user (or none): nothing half-done carries over
+            self._controlling = selection.controlling
+        pose = selection.pose
+        self.last_pose, self.last_selection = pose, selection
         events = self.timer.record("gestures", lambda: self.gestures.update(pose))
         outcomes = []
         for event in events:
@@ -112,13 +152,25 @@ class Engine:
                 outcomes.append(self._perform(d, captured.wall))
         return outcomes
 
-    def _pose(self, item: SourceItem) -> Pose | None:
+    def _scene(self, item: SourceItem) -> Scene:
         if isinstance(item, PoseSample):
-            return item.pose
+            return self._scene_of(item.pose, item.t)
         if not isinstance(item, Frame):
             raise TypeError(f"cannot process a {type(item).__name__}")
         est = self._estimator or self._build_estimator()
-        return self.timer.record("pose", lambda: est.estimate(item))
+        estimate_scene = getattr(est, "estimate_scene", None)
+        if estimate_scene is not None:
+            scene: Scene = self.timer.record("pose", lambda: estimate_scene(item))
+            self._last_size = scene.image_size
+            return scene
+        return self._scene_of(self.timer.record("pose", lambda: est.estimate(item)), item.t, item.size)
+
+    def _scene_of(self, pose: Pose | None, t: float, size: tuple[int, int] | None = None) -> Scene:
+        """A single-person source's output as a scene of one (or of nobody)."""
+        if pose is not None:
+            self._last_size = pose.image_size
+            return Scene.of(pose)
+        return Scene.of(None, size or self._last_size, t)
 
     def _build_estimator(self) -> PoseEstimator:
         """The pose model, built on first use; a failure is re-raised without retrying for `retry_s`."""

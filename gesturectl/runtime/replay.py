@@ -22,7 +22,7 @@ def _no_model(settings, timer):
 def replay_engine(cfg: Config) -> Engine:
     """An engine for recorded poses: no model, no foreground app (app rules are reported), dry-run actions."""
     dispatcher = Dispatcher(cfg.bindings, cfg.actions, cfg.apps, foreground=None)
-    return Engine(_no_model, cfg.pose, GesturePipeline(cfg.gestures), dispatcher, DryRunSink())
+    return Engine(_no_model, cfg.pose, GesturePipeline(cfg.gestures), dispatcher, DryRunSink(), user=cfg.user)
 
 
 def replay_trace(cfg: Config, path: Path) -> Iterator[Outcome]:
