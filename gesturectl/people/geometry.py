@@ -118,18 +118,29 @@ def point_segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> float
 
 def skeleton_distance(point: np.ndarray, pose: Pose, min_score: float, skip: frozenset[int] = frozenset()) -> float:
     """Distance from a point to the nearest visible bone (or lone visible joint) of a pose, skipping `skip`."""
+    return nearest_bone(point, pose, min_score, skip)[0]
+
+
+def nearest_bone(
+    point: np.ndarray, pose: Pose, min_score: float, skip: frozenset[int] = frozenset()
+) -> tuple[float, tuple[int, ...]]:
+    """(distance, the joints of the nearest visible bone or lone joint) from a point to a pose's skeleton."""
     ix = index_of(pose.layout)
     ok = visible(pose, min_score)
     kp = pose.keypoints.astype(np.float64)
-    best = float("inf")
+    best: tuple[float, tuple[int, ...]] = (float("inf"), ())
     for a, b in BONES:
         ia, ib = ix[a], ix[b]
         if ia in skip or ib in skip:
             continue
+        joints: tuple[int, ...]
         if ok[ia] and ok[ib]:
-            best = min(best, point_segment_distance(point, kp[ia], kp[ib]))
-        elif ok[ia]:
-            best = min(best, float(np.hypot(*(point - kp[ia]))))
-        elif ok[ib]:
-            best = min(best, float(np.hypot(*(point - kp[ib]))))
+            d, joints = point_segment_distance(point, kp[ia], kp[ib]), (ia, ib)
+        elif ok[ia] or ok[ib]:
+            k = ia if ok[ia] else ib
+            d, joints = float(np.hypot(*(point - kp[k]))), (k,)
+        else:
+            continue
+        if d < best[0]:
+            best = (d, joints)
     return best

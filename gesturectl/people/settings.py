@@ -42,7 +42,6 @@ class UserSettings(BaseModel):
             before); false: the policy applies even to one person.
         release_s: the lock is released once its user has been out of view this long.
         takeover: how another person takes the lock while the user is still in view.
-        max_people: at most this many people are followed (the largest first).
         track_memory_s: a person not seen for up to this long keeps their identity (short occlusions).
         min_joint_score: joints scored below this are missing for tracking and ownership.
         own_limbs: mark a joint missing when its evidence lies on another person (never borrow a limb).
@@ -55,7 +54,6 @@ class UserSettings(BaseModel):
     solo: bool = True
     release_s: float = Field(2.0, ge=0.0, le=600.0)
     takeover: TakeoverSettings = TakeoverSettings()
-    max_people: int = Field(4, ge=1, le=16)
     track_memory_s: float = Field(1.0, ge=0.0, le=30.0)
     min_joint_score: float = Field(0.5, ge=0.0, le=1.0)
     own_limbs: bool = True

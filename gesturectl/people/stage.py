@@ -40,7 +40,7 @@ class PeopleStage:
 
     def __init__(self, settings: UserSettings, is_engaged: EngageCheck, claims: EngageCheck | None = None) -> None:
         self.settings = settings
-        self.tracker = IdentityTracker(settings.min_joint_score, settings.track_memory_s, settings.max_people)
+        self.tracker = IdentityTracker(settings.min_joint_score, settings.track_memory_s)
         self.ownership = LimbOwnership(settings.min_joint_score) if settings.own_limbs else None
         self.lock = UserLock(settings, is_engaged, claims)
         self.last: Selection | None = None

@@ -47,7 +47,7 @@ class IdentityTracker:
         max_people: at most this many people (the largest) are followed per frame.
     """
 
-    def __init__(self, min_score: float = 0.5, memory_s: float = 1.0, max_people: int = 4) -> None:
+    def __init__(self, min_score: float = 0.5, memory_s: float = 1.0, max_people: int = 16) -> None:
         if memory_s < 0:
             raise ValueError(f"memory_s must be >= 0, got {memory_s}")
         if max_people < 1:

@@ -1,4 +1,4 @@
-"""The pose stage the settings ask for: BlazePose lite/full, or a heatmap model file."""
+"""The pose stage the settings ask for: BlazePose lite/full (everyone, or one person), or a heatmap model file."""
 
 from __future__ import annotations
 
@@ -11,6 +11,10 @@ from gesturectl.timing import StageTimer
 
 def build_estimator(settings: PoseSettings, timer: StageTimer | None = None) -> PoseEstimator:
     """Build the pose stage (models are hash-checked; a random-weights heatmap model announces itself)."""
+    if settings.model in LANDMARK_MODELS and settings.max_people > 1:
+        from gesturectl.pose.multi import MultiBlazePoseEstimator
+
+        return MultiBlazePoseEstimator.from_settings(settings, timer)
     if settings.model in LANDMARK_MODELS:
         from gesturectl.pose.blazepose import BlazePoseEstimator
 

@@ -25,6 +25,8 @@ class PoseSettings(BaseModel):
         threads: onnxruntime intra-op threads.
         recheck_s: while tracking, run the detector this often to keep the track on its person.
         draw_min_score: joints scored below this are drawn hollow and their limbs left out.
+        max_people: how many people the BlazePose models follow at once (1: only the main person, as
+            the single-person pipeline does; each further person in view costs one more landmark crop).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -37,6 +39,7 @@ class PoseSettings(BaseModel):
     threads: int = Field(1, ge=1, le=64)
     recheck_s: float = Field(0.5, gt=0.0, le=60.0)
     draw_min_score: float = Field(0.5, ge=0.0, le=1.0)
+    max_people: int = Field(4, ge=1, le=10)
 
     @field_validator("model")
     @classmethod

@@ -1,0 +1,193 @@
+"""Everyone in the frame with the BlazePose models: one landmark crop per person (Frame -> Scene).
+
+    Frame ──▶ [every recheck_s, or nobody followed] PersonDetector ──Detection × N──┐
+          └─▶ each followed person's ROI from their previous landmarks ──────────────┤
+                                                                                     ▼
+              match detections to followed ROIs (new people join, drifted ROIs re-seed)
+                                                                                     ▼
+              LandmarkModel per ROI (at most max_people; a new one twice, the second crop
+              placed by the first's alignment points) ──▶ drop lost and duplicate people ──▶ Scene
+
+The single-person pipeline (`blazepose.py`) follows one ROI and runs the detector only to keep it on
+its person; this one keeps one ROI per person, so with one person in view it costs the same (one
+landmark crop per frame plus a detector pass every `recheck_s`), and every further person adds one
+landmark crop. Track ids are the people stage's business: the scene leaves them unset.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from gesturectl.filters import OneEuroFilter
+from gesturectl.pose.blazepose import (
+    DRIFT_FRACTION,
+    ROI_FILTER,
+    LandmarkModel,
+    PersonDetector,
+    nearest_roi,
+    roi_from_detection,
+)
+from gesturectl.pose.detection import Detection
+from gesturectl.pose.landmarks import AUX_CENTRE, AUX_SIZE, NUM_BODY_LANDMARKS, RawLandmarks
+from gesturectl.pose.models import OnnxModel, RuntimeOptions, verified_path
+from gesturectl.pose.roi import Roi, roi_from_alignment
+from gesturectl.pose.settings import LANDMARK_MODELS, PoseSettings
+from gesturectl.timing import StageTimer
+from gesturectl.types import Frame, Landmark, Person, Pose, Scene
+
+# Two followed people whose nose and shoulders are this close (in shoulder widths) are one person.
+SAME_PERSON_FRACTION = 0.3
+
+
+@dataclass
+class _Followed:
+    """One person followed from frame to frame by their ROI."""
+
+    roi: Roi
+    fresh: bool = True  # placed by the detector this frame (refined once before use)
+    filter: OneEuroFilter = field(default_factory=lambda: OneEuroFilter(*ROI_FILTER))
+    scale: float | None = None
+    last: RawLandmarks | None = None
+
+
+def merit(d: Detection) -> float:
+    """Detector score × body size: who to follow first when there are more people than `max_people`."""
+    return float(np.linalg.norm(d.keypoints[1] - d.keypoints[0])) * d.score
+
+
+class MultiBlazePoseEstimator:
+    """Frame -> Scene of everyone (up to `settings.max_people`), following each person's ROI."""
+
+    def __init__(
+        self,
+        detector: PersonDetector,
+        landmarks: LandmarkModel,
+        settings: PoseSettings,
+        timer: StageTimer | None = None,
+    ) -> None:
+        self._detector = detector
+        self._landmarks = landmarks
+        self._settings = settings
+        self._timer = timer or StageTimer()
+        self._followed: list[_Followed] = []
+        self._detected_t: float | None = None
+        self.last_roi: Roi | None = None  # the main person's, for drawing (PoseEstimator)
+        self.last_rois: list[Roi] = []
+
+    @classmethod
+    def from_settings(
+        cls, settings: PoseSettings, timer: StageTimer | None = None, models: Path | None = None
+    ) -> MultiBlazePoseEstimator:
+        """Build from the bundled, hash-checked models."""
+        if settings.model not in LANDMARK_MODELS:
+            raise ValueError(f"pose.model: expected one of {LANDMARK_MODELS}, got {settings.model!r}")
+        rt = RuntimeOptions(threads=settings.threads)
+        det = PersonDetector(
+            OnnxModel(verified_path("pose_detection", models), rt), settings.min_detection_score, settings.nms_iou
+        )
+        lm = LandmarkModel(OnnxModel(verified_path(f"pose_landmark_{settings.model}", models), rt))
+        return cls(det, lm, settings, timer)
+
+    def reset(self) -> None:
+        self._followed = []
+        self._detected_t = None
+
+    def estimate(self, frame: Frame) -> Pose | None:
+        """The main person only (largest): the single-person view of `estimate_scene`."""
+        scene = self.estimate_scene(frame)
+        if not scene.people:
+            return None
+        best = max(range(len(scene.people)), key=lambda i: self.last_rois[i].size)
+        self.last_roi = self.last_rois[best]
+        return scene.people[best].pose
+
+    def estimate_scene(self, frame: Frame) -> Scene:
+        image, t = frame.image, frame.t
+        h, w = image.shape[:2]
+        due = self._detected_t is None or t - self._detected_t >= self._settings.recheck_s
+        if not self._settings.track or not self._followed or due:
+            self._detect(image, t)
+        kept: list[tuple[_Followed, RawLandmarks, Roi]] = []
+        for f in self._followed:
+            roi = f.roi
+            lm = self._run(image, roi)
+            if f.fresh and lm.pose_score >= self._settings.min_presence:  # a crop placed by the person's own landmarks
+                roi = roi_from_alignment(tuple(lm.xy[AUX_CENTRE]), tuple(lm.xy[AUX_SIZE]))
+                lm = self._run(image, roi)
+            if lm.pose_score < self._settings.min_presence:
+                self._detected_t = None  # someone was lost: look again on the next frame
+                continue
+            kept.append((f, lm, roi))
+        kept = _without_duplicates(kept)
+        self._followed = []
+        people, rois = [], []
+        for f, lm, roi in kept:
+            f.fresh = False
+            f.roi = self._next_roi(f, lm, roi, t)
+            self._followed.append(f)
+            body = slice(0, NUM_BODY_LANDMARKS)
+            people.append(Person(Pose(lm.xy[body], lm.visibility[body], "blazepose33", (w, h), lm.pose_score, t)))
+            rois.append(roi)
+        self.last_rois = rois
+        self.last_roi = max(rois, key=lambda r: r.size) if rois else None
+        return Scene(tuple(people), (w, h), t)
+
+    def _run(self, image: np.ndarray, roi: Roi) -> RawLandmarks:
+        return self._timer.record("landmarks", lambda: self._landmarks(image, roi))
+
+    def _detect(self, image: np.ndarray, t: float) -> None:
+        """Match the detector's people to the followed ones: re-seed drifted ROIs, add newcomers."""
+        dets = self._timer.record("detector", lambda: self._detector(image))
+        self._detected_t = t
+        h, w = image.shape[:2]
+        rois = [roi_from_detection(d, w, h) for d in sorted(dets, key=merit, reverse=True)]
+        free = list(rois)
+        for f in self._followed:
+            anchor = nearest_roi(free, f.roi)
+            if anchor is None:
+                continue
+            free.remove(anchor)
+            if math.hypot(anchor.cx - f.roi.cx, anchor.cy - f.roi.cy) > DRIFT_FRACTION * anchor.size:
+                f.roi, f.fresh, f.scale = anchor, True, None
+                f.filter.reset()
+        if not self._settings.track:
+            self._followed = []
+        room = self._settings.max_people - len(self._followed)
+        self._followed += [_Followed(r) for r in free[: max(0, room)]]
+
+    def _next_roi(self, f: _Followed, lm: RawLandmarks, roi: Roi, t: float) -> Roi:
+        if f.scale is None:
+            f.scale = roi.size
+        pts = np.stack([lm.xy[AUX_CENTRE], lm.xy[AUX_SIZE]]).astype(np.float64) / f.scale
+        pts = f.filter(t, pts) * f.scale
+        return roi_from_alignment(tuple(pts[0]), tuple(pts[1]))
+
+
+def _without_duplicates(
+    kept: list[tuple[_Followed, RawLandmarks, Roi]],
+) -> list[tuple[_Followed, RawLandmarks, Roi]]:
+    """Two ROIs that have converged on one person: keep the more confident.
+
+    Same person: their nose and both shoulders lie within `SAME_PERSON_FRACTION` of a shoulder width
+    of each other (ROIs are sized for the whole body, so ROI overlap cannot tell neighbours apart).
+    """
+    out: list[tuple[_Followed, RawLandmarks, Roi]] = []
+    for item in sorted(kept, key=lambda k: -k[1].pose_score):
+        if not any(_same_person(item[1], o[1]) for o in out):
+            out.append(item)
+    return out
+
+
+def _same_person(a: RawLandmarks, b: RawLandmarks) -> bool:
+    core = [Landmark.NOSE, Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]
+    sw = max(
+        float(np.hypot(*(a.xy[Landmark.LEFT_SHOULDER] - a.xy[Landmark.RIGHT_SHOULDER]))),
+        float(np.hypot(*(b.xy[Landmark.LEFT_SHOULDER] - b.xy[Landmark.RIGHT_SHOULDER]))),
+        1.0,
+    )
+    d = np.hypot(*(a.xy[core] - b.xy[core]).T)
+    return bool((d < SAME_PERSON_FRACTION * sw).all())
