@@ -1,22 +1,26 @@
 """Everyone in the frame with the BlazePose models: one landmark crop per person (Frame -> Scene).
 
-    Frame ──▶ [every recheck_s, or nobody followed] PersonDetector ──Detection × N──┐
+    Frame ──▶ [every recheck_s, or nobody followed] people finder ──Roi × N──────────┐
+              (MoveNet MultiPose, or BlazePose's own person detector)
           └─▶ each followed person's ROI from their previous landmarks ──────────────┤
                                                                                      ▼
-              match detections to followed ROIs (new people join, drifted ROIs re-seed)
+              match found ROIs to followed ROIs (new people join, drifted ROIs re-seed)
                                                                                      ▼
               LandmarkModel per ROI (at most max_people; a new one twice, the second crop
               placed by the first's alignment points) ──▶ drop lost and duplicate people ──▶ Scene
 
 The single-person pipeline (`blazepose.py`) follows one ROI and runs the detector only to keep it on
-its person; this one keeps one ROI per person, so with one person in view it costs the same (one
-landmark crop per frame plus a detector pass every `recheck_s`), and every further person adds one
-landmark crop. Track ids are the people stage's business: the scene leaves them unset.
+its person; this one keeps one ROI per person, so with one person in view it costs about the same (one
+landmark crop per frame plus a finder pass every `recheck_s`), and every further person adds one
+landmark crop. BlazePose's detector is face-based and proposes one person on most group photos, so the
+default finder is MoveNet MultiPose (tools/compare_people.py measures both; models/MODELS.md has the
+figures). Track ids are the people stage's business: the scene leaves them unset.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,10 +38,14 @@ from gesturectl.pose.blazepose import (
 from gesturectl.pose.detection import Detection
 from gesturectl.pose.landmarks import AUX_CENTRE, AUX_SIZE, NUM_BODY_LANDMARKS, RawLandmarks
 from gesturectl.pose.models import OnnxModel, RuntimeOptions, verified_path
+from gesturectl.pose.movenet import MoveNetFinder
 from gesturectl.pose.roi import Roi, roi_from_alignment
 from gesturectl.pose.settings import LANDMARK_MODELS, PoseSettings
 from gesturectl.timing import StageTimer
 from gesturectl.types import Frame, Landmark, Person, Pose, Scene
+
+#: image -> ROIs of the people in it, the one to follow first first.
+Finder = Callable[[np.ndarray], list[Roi]]
 
 # Two followed people whose nose and shoulders are this close (in shoulder widths) are one person.
 SAME_PERSON_FRACTION = 0.3
@@ -48,10 +56,12 @@ class _Followed:
     """One person followed from frame to frame by their ROI."""
 
     roi: Roi
-    fresh: bool = True  # placed by the detector this frame (refined once before use)
+    anchor: Roi  # where the finder last saw this person
+    fresh: bool = True  # placed by the finder this frame (refined once before use)
+    sticky: bool = False  # the landmarks' own next crop slid onto someone else: use the anchor until the next find
     filter: OneEuroFilter = field(default_factory=lambda: OneEuroFilter(*ROI_FILTER))
     scale: float | None = None
-    last: RawLandmarks | None = None
+    last: RawLandmarks | None = None  # the last accepted landmarks (nose and shoulders tell who it is)
 
 
 def merit(d: Detection) -> float:
@@ -59,17 +69,28 @@ def merit(d: Detection) -> float:
     return float(np.linalg.norm(d.keypoints[1] - d.keypoints[0])) * d.score
 
 
+class DetectorFinder:
+    """BlazePose's person detector as a people finder (one box per face it sees)."""
+
+    def __init__(self, detector: PersonDetector) -> None:
+        self._detector = detector
+
+    def __call__(self, image_bgr: np.ndarray) -> list[Roi]:
+        h, w = image_bgr.shape[:2]
+        return [roi_from_detection(d, w, h) for d in sorted(self._detector(image_bgr), key=merit, reverse=True)]
+
+
 class MultiBlazePoseEstimator:
     """Frame -> Scene of everyone (up to `settings.max_people`), following each person's ROI."""
 
     def __init__(
         self,
-        detector: PersonDetector,
+        finder: Finder,
         landmarks: LandmarkModel,
         settings: PoseSettings,
         timer: StageTimer | None = None,
     ) -> None:
-        self._detector = detector
+        self._finder = finder
         self._landmarks = landmarks
         self._settings = settings
         self._timer = timer or StageTimer()
@@ -86,11 +107,14 @@ class MultiBlazePoseEstimator:
         if settings.model not in LANDMARK_MODELS:
             raise ValueError(f"pose.model: expected one of {LANDMARK_MODELS}, got {settings.model!r}")
         rt = RuntimeOptions(threads=settings.threads)
-        det = PersonDetector(
-            OnnxModel(verified_path("pose_detection", models), rt), settings.min_detection_score, settings.nms_iou
-        )
+        finder: Finder
+        if settings.people_finder == "movenet":
+            finder = MoveNetFinder(OnnxModel(verified_path("movenet_multipose", models), rt))
+        else:
+            detector = OnnxModel(verified_path("pose_detection", models), rt)
+            finder = DetectorFinder(PersonDetector(detector, settings.min_detection_score, settings.nms_iou))
         lm = LandmarkModel(OnnxModel(verified_path(f"pose_landmark_{settings.model}", models), rt))
-        return cls(det, lm, settings, timer)
+        return cls(finder, lm, settings, timer)
 
     def reset(self) -> None:
         self._followed = []
@@ -113,11 +137,7 @@ class MultiBlazePoseEstimator:
             self._detect(image, t)
         kept: list[tuple[_Followed, RawLandmarks, Roi]] = []
         for f in self._followed:
-            roi = f.roi
-            lm = self._run(image, roi)
-            if f.fresh and lm.pose_score >= self._settings.min_presence:  # a crop placed by the person's own landmarks
-                roi = roi_from_alignment(tuple(lm.xy[AUX_CENTRE]), tuple(lm.xy[AUX_SIZE]))
-                lm = self._run(image, roi)
+            lm, roi = self._follow(image, f)
             if lm.pose_score < self._settings.min_presence:
                 self._detected_t = None  # someone was lost: look again on the next frame
                 continue
@@ -126,8 +146,8 @@ class MultiBlazePoseEstimator:
         self._followed = []
         people, rois = [], []
         for f, lm, roi in kept:
-            f.fresh = False
-            f.roi = self._next_roi(f, lm, roi, t)
+            f.fresh, f.last = False, lm
+            f.roi = f.anchor if f.sticky else self._next_roi(f, lm, roi, t)
             self._followed.append(f)
             body = slice(0, NUM_BODY_LANDMARKS)
             people.append(Person(Pose(lm.xy[body], lm.visibility[body], "blazepose33", (w, h), lm.pose_score, t)))
@@ -136,28 +156,49 @@ class MultiBlazePoseEstimator:
         self.last_roi = max(rois, key=lambda r: r.size) if rois else None
         return Scene(tuple(people), (w, h), t)
 
+    def _follow(self, image: np.ndarray, f: _Followed) -> tuple[RawLandmarks, Roi]:
+        """One person's landmarks this frame, checked to still be that person.
+
+        A fresh crop (from the finder) is refined once with the landmarks' own alignment points, kept
+        only if the refined pass still sees the same nose and shoulders. A tracked crop whose landmarks
+        jumped to another nose and shoulders (the crop slid onto a neighbour) is redone on the finder's
+        crop, which is then kept until the next find."""
+        lm = self._run(image, f.roi)
+        roi = f.roi
+        ok = lm.pose_score >= self._settings.min_presence
+        if f.fresh and ok:
+            refined_roi = roi_from_alignment(tuple(lm.xy[AUX_CENTRE]), tuple(lm.xy[AUX_SIZE]))
+            refined = self._run(image, refined_roi)
+            if refined.pose_score >= self._settings.min_presence and _same_person(refined, lm):
+                lm, roi = refined, refined_roi
+            else:
+                f.sticky = True
+        elif f.last is not None and (not ok or not _same_person(lm, f.last)) and roi is not f.anchor:
+            again = self._run(image, f.anchor)
+            if again.pose_score >= self._settings.min_presence and _same_person(again, f.last):
+                lm, roi, f.sticky = again, f.anchor, True
+        return lm, roi
+
     def _run(self, image: np.ndarray, roi: Roi) -> RawLandmarks:
         return self._timer.record("landmarks", lambda: self._landmarks(image, roi))
 
     def _detect(self, image: np.ndarray, t: float) -> None:
         """Match the detector's people to the followed ones: re-seed drifted ROIs, add newcomers."""
-        dets = self._timer.record("detector", lambda: self._detector(image))
+        free = list(self._timer.record("detector", lambda: self._finder(image)))
         self._detected_t = t
-        h, w = image.shape[:2]
-        rois = [roi_from_detection(d, w, h) for d in sorted(dets, key=merit, reverse=True)]
-        free = list(rois)
         for f in self._followed:
-            anchor = nearest_roi(free, f.roi)
+            anchor = nearest_roi(free, f.anchor)
             if anchor is None:
                 continue
             free.remove(anchor)
+            f.anchor, f.sticky = anchor, False
             if math.hypot(anchor.cx - f.roi.cx, anchor.cy - f.roi.cy) > DRIFT_FRACTION * anchor.size:
                 f.roi, f.fresh, f.scale = anchor, True, None
                 f.filter.reset()
         if not self._settings.track:
             self._followed = []
         room = self._settings.max_people - len(self._followed)
-        self._followed += [_Followed(r) for r in free[: max(0, room)]]
+        self._followed += [_Followed(r, r) for r in free[: max(0, room)]]
 
     def _next_roi(self, f: _Followed, lm: RawLandmarks, roi: Roi, t: float) -> Roi:
         if f.scale is None:

@@ -6,6 +6,7 @@ One frozen, validated model shared by the config loader and the pose stage (no c
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -25,6 +26,9 @@ class PoseSettings(BaseModel):
         threads: onnxruntime intra-op threads.
         recheck_s: while tracking, run the detector this often to keep the track on its person.
         draw_min_score: joints scored below this are drawn hollow and their limbs left out.
+        people_finder: what finds the people to follow when max_people > 1: `movenet` (MoveNet
+            MultiPose, one pass for up to six people) or `blazepose` (BlazePose's face-based detector,
+            which proposes one person on most group photos).
         max_people: how many people the BlazePose models follow at once (1: only the main person, as
             the single-person pipeline does; each further person in view costs one more landmark crop).
     """
@@ -39,7 +43,8 @@ class PoseSettings(BaseModel):
     threads: int = Field(1, ge=1, le=64)
     recheck_s: float = Field(0.5, gt=0.0, le=60.0)
     draw_min_score: float = Field(0.5, ge=0.0, le=1.0)
-    max_people: int = Field(4, ge=1, le=10)
+    max_people: int = Field(4, ge=1, le=6)
+    people_finder: Literal["movenet", "blazepose"] = "movenet"
 
     @field_validator("model")
     @classmethod
