@@ -3,7 +3,12 @@
 video, on the same video while paused, and on an empty scene, measured in the same run; the ratios are
 against the active case. Needs ../shared (the real video).
 
-    python bench/bench_daemon.py [--seconds 12] [--model full|lite]
+    python bench/bench_daemon.py [--seconds 12] [--model full|lite] [--people [--repeats 2]]
+
+`--people` measures instead the cost of following everyone with one person in view: the daemon with
+`pose.max_people: 4` (MoveNet finds people every recheck_s, one BlazePose crop per person) against
+`pose.max_people: 1` (the single-person pipeline, as before issue 13), alternating the two `--repeats`
+times in the same run.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import numpy as np
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
-VIDEO = ROOT.parent / "shared" / "media" / "video" / "arms_overhead.mp4"
+VIDEO = Path(os.environ.get("GESTURECTL_SHARED") or ROOT.parent / "shared") / "media" / "video" / "arms_overhead.mp4"
 
 
 def looped_video(src: Path, dst: Path, seconds: float, blank: bool = False) -> Path:
@@ -44,9 +49,10 @@ def looped_video(src: Path, dst: Path, seconds: float, blank: bool = False) -> P
     return dst
 
 
-def measure(source: Path, tmp: Path, model: str, pause: bool) -> tuple[float, float]:
-    cfg = tmp / f"cfg_{model}.yaml"
-    cfg.write_text(f"pose:\n  model: {model}\ndaemon:\n  tray: 'off'\n")
+def measure(source: Path, tmp: Path, model: str, pause: bool, max_people: int | None = None) -> tuple[float, float]:
+    cfg = tmp / f"cfg_{model}_{max_people}.yaml"
+    people = "" if max_people is None else f"  max_people: {max_people}\n"
+    cfg.write_text(f"pose:\n  model: {model}\n{people}daemon:\n  tray: 'off'\n")
     env = dict(os.environ, GESTURECTL_RUNTIME_DIR=str(tmp / "rt"), GESTURECTL_STATE_DIR=str(tmp / "st"))
     env.pop("DISPLAY", None)
     p = subprocess.Popen(
@@ -86,9 +92,14 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=12.0)
     ap.add_argument("--model", default="full")
+    ap.add_argument("--people", action="store_true", help="everyone (max_people 4) against one person (1)")
+    ap.add_argument("--repeats", type=int, default=2)
     args = ap.parse_args()
     if not VIDEO.exists():
         sys.exit(f"needs {VIDEO}")
+    if args.people:
+        people_bench(args)
+        return
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
         person = looped_video(VIDEO, tmp / "person.mp4", args.seconds)
@@ -102,6 +113,27 @@ def main() -> None:
     print(f"gesturectl run, model {args.model}, 576x576 video at 30 fps, dry run ({os.cpu_count()} cores)")
     for name, (cpu, rss) in rows:
         print(f"  {name:26s} {cpu * 100:6.1f}% of one core   {cpu / base:5.2f}x active   peak RSS {rss:6.0f} MB")
+
+
+def people_bench(args: argparse.Namespace) -> None:
+    cpu: dict[int, list[float]] = {1: [], 4: []}
+    with tempfile.TemporaryDirectory() as t:
+        tmp = Path(t)
+        person = looped_video(VIDEO, tmp / "person.mp4", args.seconds)
+        for _ in range(args.repeats):
+            for n in (1, 4):
+                cpu[n].append(measure(person, tmp, args.model, False, n)[0])
+    one, everyone = float(np.mean(cpu[1])), float(np.mean(cpu[4]))
+    print(
+        f"gesturectl run, model {args.model}, one person in view, 576x576 at 30 fps, dry run, {args.repeats} runs each"
+    )
+    print(
+        f"  max_people 1 (single-person pipeline)  {one * 100:6.1f}% of one core  runs {[round(c * 100, 1) for c in cpu[1]]}"
+    )
+    print(
+        f"  max_people 4 (everyone, MoveNet finder) {everyone * 100:6.1f}% of one core  runs {[round(c * 100, 1) for c in cpu[4]]}"
+    )
+    print(f"  ratio everyone / single: {everyone / one:.3f} (budget: at most 1.10)")
 
 
 if __name__ == "__main__":
