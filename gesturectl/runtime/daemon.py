@@ -23,7 +23,7 @@ from gesturectl.actions.dispatch import Dispatcher
 from gesturectl.commands import Command, PausedBy
 from gesturectl.config import Config
 from gesturectl.errors import GesturectlError
-from gesturectl.gestures.pipeline import GesturePipeline
+from gesturectl.gestures.pipeline import GestureStage
 from gesturectl.runtime.capture import Capture, Captured, LatestSlot, SourceEvent
 from gesturectl.runtime.engine import Engine, Outcome
 from gesturectl.sources.base import FrameSource
@@ -69,7 +69,7 @@ class Rebuilt:
     """The parts a (re)loaded config gives the engine."""
 
     config: Config
-    gestures: GesturePipeline
+    gestures: GestureStage
     dispatcher: Dispatcher
     warnings: tuple[str, ...] = ()
 
