@@ -27,6 +27,7 @@ from gesturectl.gestures.pipeline import GestureStage
 from gesturectl.runtime.capture import Capture, Captured, LatestSlot, SourceEvent
 from gesturectl.runtime.engine import Engine, Outcome
 from gesturectl.sources.base import FrameSource
+from gesturectl.types import Frame
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +202,7 @@ class Daemon:
 
     def process(self, captured: Captured) -> None:
         """One captured item through the engine (skipped when idle and throttled)."""
-        if self._throttled(captured.wall):
+        if self._throttled(captured):
             return
         self._last_processed = captured.wall
         try:
@@ -248,8 +249,12 @@ class Daemon:
         if o.result in ("paused", "resumed"):
             self._changed()
 
-    def _throttled(self, wall: float) -> bool:
-        """Idle (nobody in view for a while, or paused): look at only `idle_fps` frames a second."""
+    def _throttled(self, captured: Captured) -> bool:
+        """Idle (nobody in view for a while, or paused): look at only `idle_fps` camera frames a second.
+        Recorded poses cost nothing to look at, so a trace is always read whole (replays stay exact)."""
+        if not isinstance(captured.item, Frame):
+            return False
+        wall = captured.wall
         d = self.cfg.daemon
         if self._last_person_t is None:
             self._last_person_t = wall  # counts from the first frame: nobody seen since then
