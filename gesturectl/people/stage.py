@@ -38,8 +38,17 @@ class Selection:
 class PeopleStage:
     """Scene -> Pose | None: track everyone, drop borrowed joints, pass on only the user's pose."""
 
-    def __init__(self, settings: UserSettings, is_engaged: EngageCheck, claims: EngageCheck | None = None) -> None:
+    def __init__(
+        self,
+        settings: UserSettings,
+        is_engaged: EngageCheck,
+        claims: EngageCheck | None = None,
+        key: object = None,
+    ) -> None:
+        """`key` names what the checks were built from: a reload keeps the running stage (and its lock)
+        when the new one has the same key."""
         self.settings = settings
+        self.key = (settings, key)
         self.tracker = IdentityTracker(settings.min_joint_score, settings.track_memory_s)
         self.ownership = LimbOwnership(settings.min_joint_score) if settings.own_limbs else None
         self.lock = UserLock(settings, is_engaged, claims)

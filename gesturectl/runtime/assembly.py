@@ -18,6 +18,7 @@ from gesturectl.config import Config
 from gesturectl.gestures.pipeline import GesturePipeline
 from gesturectl.runtime.daemon import Daemon, DaemonOptions, Rebuilt, Status
 from gesturectl.runtime.engine import Engine, EstimatorFactory, Outcome
+from gesturectl.runtime.selection import people_stage
 from gesturectl.sources.base import FrameSource
 from gesturectl.timing import StageTimer
 
@@ -58,9 +59,10 @@ class Edges:
 
 
 def rebuild(cfg: Config, edges: Edges) -> Rebuilt:
-    """The config-dependent parts: the gesture pipeline and the dispatcher (and warnings to show)."""
+    """The config-dependent parts: the gesture pipeline, the dispatcher and the people stage (and warnings)."""
     dispatcher = Dispatcher(cfg.bindings, cfg.actions, cfg.apps, edges.foreground_for(cfg.apps))
-    return Rebuilt(cfg, GesturePipeline(cfg.gestures), dispatcher, tuple(edges.check_apps(cfg.apps)))
+    warnings = tuple(edges.check_apps(cfg.apps))
+    return Rebuilt(cfg, GesturePipeline(cfg.gestures), dispatcher, warnings, people_stage(cfg.user, cfg.gestures))
 
 
 def build_daemon(
@@ -82,7 +84,7 @@ def build_daemon(
         edges.timer,
         clock=edges.clock,
         busy=edges.busy,
-        user=cfg.user,
+        people=first.people,
     )
     daemon = Daemon(
         opts,

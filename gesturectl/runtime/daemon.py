@@ -23,10 +23,12 @@ from gesturectl.actions.dispatch import Dispatcher
 from gesturectl.commands import Command, PausedBy
 from gesturectl.config import Config
 from gesturectl.errors import GesturectlError
-from gesturectl.gestures.pipeline import GesturePipeline
+from gesturectl.gestures.pipeline import GestureStage
+from gesturectl.people.stage import PeopleStage
 from gesturectl.runtime.capture import Capture, Captured, LatestSlot, SourceEvent
 from gesturectl.runtime.engine import Engine, Outcome
 from gesturectl.sources.base import FrameSource
+from gesturectl.types import Frame
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +71,10 @@ class Rebuilt:
     """The parts a (re)loaded config gives the engine."""
 
     config: Config
-    gestures: GesturePipeline
+    gestures: GestureStage
     dispatcher: Dispatcher
     warnings: tuple[str, ...] = ()
+    people: PeopleStage | None = None  # who is in control (None: the engine keeps its own)
 
 
 class Daemon:
@@ -201,7 +204,7 @@ class Daemon:
 
     def process(self, captured: Captured) -> None:
         """One captured item through the engine (skipped when idle and throttled)."""
-        if self._throttled(captured.wall):
+        if self._throttled(captured):
             return
         self._last_processed = captured.wall
         try:
@@ -248,8 +251,12 @@ class Daemon:
         if o.result in ("paused", "resumed"):
             self._changed()
 
-    def _throttled(self, wall: float) -> bool:
-        """Idle (nobody in view for a while, or paused): look at only `idle_fps` frames a second."""
+    def _throttled(self, captured: Captured) -> bool:
+        """Idle (nobody in view for a while, or paused): look at only `idle_fps` camera frames a second.
+        Recorded poses cost nothing to look at, so a trace is always read whole (replays stay exact)."""
+        if not isinstance(captured.item, Frame):
+            return False
+        wall = captured.wall
         d = self.cfg.daemon
         if self._last_person_t is None:
             self._last_person_t = wall  # counts from the first frame: nobody seen since then
@@ -291,7 +298,7 @@ class Daemon:
         except GesturectlError as e:
             log.error("reload failed, keeping the running config: %s", e)
             return {"ok": False, "error": f"the new config is invalid; still running the previous one.\n{e}"}
-        self.engine.replace(rebuilt.gestures, rebuilt.dispatcher, rebuilt.config.pose, rebuilt.config.user)
+        self.engine.replace(rebuilt.gestures, rebuilt.dispatcher, rebuilt.config.pose, rebuilt.people)
         self.engine.sink.release_all()
         self.cfg = rebuilt.config
         log.info("config reloaded from %s", self.opts.config_path or "built-in defaults")

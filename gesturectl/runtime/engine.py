@@ -28,13 +28,12 @@ from gesturectl.actions.dispatch import Decision, Dispatcher
 from gesturectl.actions.sink import ActionSink
 from gesturectl.commands import Command, PausedBy, PauseState
 from gesturectl.errors import GesturectlError
-from gesturectl.gestures.pipeline import GesturePipeline
+from gesturectl.gestures.pipeline import GestureStage
 from gesturectl.people.settings import UserSettings
 from gesturectl.people.stage import PeopleStage, Selection
 from gesturectl.pose.estimator import PoseEstimator
 from gesturectl.pose.settings import PoseSettings
 from gesturectl.runtime.capture import Captured
-from gesturectl.runtime.selection import people_stage
 from gesturectl.sources.base import PoseSample, SourceItem
 from gesturectl.timing import StageTimer
 from gesturectl.types import Frame, Pose, Scene
@@ -61,14 +60,14 @@ class Engine:
         self,
         make_estimator: EstimatorFactory,
         pose_settings: PoseSettings,
-        gestures: GesturePipeline,
+        gestures: GestureStage,
         dispatcher: Dispatcher,
         sink: ActionSink,
         timer: StageTimer | None = None,
         clock: Callable[[], float] = time.monotonic,
         busy: Callable[[], bool] = lambda: False,
         estimator_retry_s: float = 10.0,
-        user: UserSettings | None = None,
+        people: PeopleStage | None = None,
     ) -> None:
         self._make_estimator = make_estimator
         self._pose_settings = pose_settings
@@ -84,8 +83,8 @@ class Engine:
         self.last_pose: Pose | None = None
         self.last_selection: Selection | None = None
         self._build_error: tuple[float, GesturectlError] | None = None
-        self._user = user or UserSettings()
-        self.people: PeopleStage = people_stage(self._user, gestures.recognizer.spec)
+        # without a people stage: a person alone in view is the user, nobody ever engages
+        self.people: PeopleStage = people or PeopleStage(UserSettings(), lambda pose: False)
         self._controlling: int | None = None
         self._last_size: tuple[int, int] = (1, 1)
 
@@ -102,20 +101,16 @@ class Engine:
 
     def replace(
         self,
-        gestures: GesturePipeline,
+        gestures: GestureStage,
         dispatcher: Dispatcher,
         pose_settings: PoseSettings,
-        user: UserSettings | None = None,
+        people: PeopleStage | None = None,
     ) -> None:
         """Swap in a reloaded configuration; the pose model is rebuilt only when its settings changed,
-        the people stage (and so the user lock) only when the `user:` settings or the engage posture did."""
-        old = self.gestures.recognizer.spec
-        new = gestures.recognizer.spec
+        the people stage (and so the user lock) only when it was built from other settings."""
         self.gestures, self.dispatcher = gestures, dispatcher
-        user = user or self._user
-        if user != self._user or (old.engage, old.min_joint_score) != (new.engage, new.min_joint_score):
-            self._user = user
-            self.people = people_stage(user, new)
+        if people is not None and people.key != self.people.key:
+            self.people = people
             self._controlling = None
         if pose_settings != self._pose_settings:
             self._pose_settings = pose_settings

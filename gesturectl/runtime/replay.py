@@ -12,6 +12,7 @@ from gesturectl.errors import ModelError
 from gesturectl.gestures.pipeline import GesturePipeline
 from gesturectl.runtime.capture import Captured
 from gesturectl.runtime.engine import Engine, Outcome
+from gesturectl.runtime.selection import people_stage
 from gesturectl.sources.traces import TraceSource
 
 
@@ -22,7 +23,8 @@ def _no_model(settings, timer):
 def replay_engine(cfg: Config) -> Engine:
     """An engine for recorded poses: no model, no foreground app (app rules are reported), dry-run actions."""
     dispatcher = Dispatcher(cfg.bindings, cfg.actions, cfg.apps, foreground=None)
-    return Engine(_no_model, cfg.pose, GesturePipeline(cfg.gestures), dispatcher, DryRunSink(), user=cfg.user)
+    people = people_stage(cfg.user, cfg.gestures)
+    return Engine(_no_model, cfg.pose, GesturePipeline(cfg.gestures), dispatcher, DryRunSink(), people=people)
 
 
 def replay_trace(cfg: Config, path: Path) -> Iterator[Outcome]:

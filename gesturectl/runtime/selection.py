@@ -56,4 +56,5 @@ def people_stage(user: UserSettings, gestures: RecognizerSpec) -> PeopleStage:
     """The people stage for these `user:` settings, engaging by the `gestures.engage` conditions."""
     engaged = engage_check(gestures)
     claims = engaged if user.takeover.posture == "engage" else posture_check(BOTH_HANDS_UP, gestures.min_joint_score)
-    return PeopleStage(user, engaged, claims)
+    key = (gestures.engage, gestures.min_joint_score)
+    return PeopleStage(user, engaged, claims, key)

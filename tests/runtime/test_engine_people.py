@@ -10,6 +10,7 @@ from gesturectl.config import load_config
 from gesturectl.gestures.pipeline import GesturePipeline
 from gesturectl.runtime.capture import Captured
 from gesturectl.runtime.engine import Engine
+from gesturectl.runtime.selection import people_stage
 from gesturectl.sources.base import PoseSample
 from gesturectl.synth.puppet import GESTURE_SCRIPTS, Move
 from gesturectl.types import Frame
@@ -38,7 +39,8 @@ class SceneEstimator:
 
 def _engine(est) -> Engine:
     dispatcher = Dispatcher(CFG.bindings, CFG.actions, CFG.apps, foreground=lambda: "chrome")
-    return Engine(lambda s, t: est, CFG.pose, GesturePipeline(CFG.gestures), dispatcher, DryRunSink(), user=CFG.user)
+    people = people_stage(CFG.user, CFG.gestures)
+    return Engine(lambda s, t: est, CFG.pose, GesturePipeline(CFG.gestures), dispatcher, DryRunSink(), people=people)
 
 
 def _run(frames) -> tuple[list[str], Engine]:
@@ -70,3 +72,16 @@ def test_a_trace_is_a_scene_of_one():
     assert fired == ["open_app"]  # alone in view: the lock is theirs (user.solo)
     engine.process(Captured(PoseSample(99.0, None), 99.0))
     assert not engine.someone_in_view and engine.last_pose is None
+
+
+def test_a_reload_keeps_the_lock_unless_the_people_settings_changed():
+    engine = _engine(None)
+    for s in scenes(Actor([Move("rest", 0.3)], USER_CAM)):
+        engine.process(Captured(PoseSample(s.t, s.people[0].pose), s.t))
+    stage = engine.people
+    assert stage.lock.user == 0
+    engine.replace(GesturePipeline(CFG.gestures), engine.dispatcher, CFG.pose, people_stage(CFG.user, CFG.gestures))
+    assert engine.people is stage and stage.lock.user == 0
+    other = CFG.user.model_copy(update={"release_s": 5.0})
+    engine.replace(GesturePipeline(CFG.gestures), engine.dispatcher, CFG.pose, people_stage(other, CFG.gestures))
+    assert engine.people is not stage and engine.people.settings.release_s == 5.0
