@@ -1,4 +1,10 @@
-"""`gesturectl pose`: run the pose pipeline on images or videos, draw it, print the keypoints."""
+"""`gesturectl pose`: run the pose pipeline on images or videos, draw everyone, print their keypoints.
+
+Each frame goes through the same people stage as the daemon (tracking, limb ownership, the user lock):
+the drawing shows every person, the one in control highlighted, and `--json` lists all of them with
+their track ids and a `controlling` flag. A still image is a frozen moment: a person holding the engage
+posture in it counts as engaged at once.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +21,9 @@ from gesturectl.errors import ConfigError, GesturectlError, SourceError
 if TYPE_CHECKING:
     import numpy as np
 
+    from gesturectl.people.stage import PeopleStage, Selection
     from gesturectl.pose.estimator import PoseEstimator
-    from gesturectl.types import Pose
+    from gesturectl.types import Frame, Scene
 
 NO_PERSON = "no person found"
 log = logging.getLogger(__name__)
@@ -33,18 +40,30 @@ def _output_for(src: Path, out: Path | None, many: bool, video: bool) -> Path:
     return out
 
 
-def _report(pose: Pose | None, coco: bool) -> dict | None:
-    if pose is None:
-        return None
-    return (pose.to_coco() if coco else pose).to_dict()
+def _report(selection: Selection, args: argparse.Namespace, native: str) -> dict:
+    """The people/keypoint schema with track ids and the controlling flag (gesturectl.people.report)."""
+    from gesturectl.people.report import scene_report
+
+    return scene_report(selection.scene, selection.controlling, "coco" if args.coco else "native", native)
 
 
-def _annotate(image: np.ndarray, pose: Pose | None, est: PoseEstimator, min_score: float) -> np.ndarray:
-    from gesturectl.pose.draw import draw_message, draw_pose
+def _scene(est: PoseEstimator, frame: Frame) -> Scene:
+    """Everyone the estimator sees (a single-person estimator: a scene of one)."""
+    from gesturectl.types import Scene
 
-    if pose is None:
+    estimate_scene = getattr(est, "estimate_scene", None)
+    if estimate_scene is not None:
+        return estimate_scene(frame)
+    pose = est.estimate(frame)
+    return Scene.of(pose, frame.size, frame.t)
+
+
+def _annotate(image: np.ndarray, selection: Selection, min_score: float) -> np.ndarray:
+    from gesturectl.pose.draw import draw_message, draw_scene
+
+    if not selection.scene.people:
         return draw_message(image, NO_PERSON)
-    return draw_pose(image, pose, min_score, est.last_roi)
+    return draw_scene(image, selection.scene, selection.controlling, min_score)
 
 
 def _write_image(path: Path, image: np.ndarray) -> None:
@@ -59,16 +78,21 @@ def _run_image(name: str, image: np.ndarray, out: Path, est: PoseEstimator, args
     from gesturectl.types import Frame
 
     est.reset()  # a still image is its own scene
-    pose = est.estimate(Frame(image, 0.0))
-    _write_image(out, _annotate(image, pose, est, min_score))
+    args.people.reset()
+    selection = args.people.select(_scene(est, Frame(image, 0.0)))
+    _write_image(out, _annotate(image, selection, min_score))
+    people = selection.scene.people
     if args.json:
-        print(json.dumps({"input": name, "output": str(out), "pose": _report(pose, args.coco)}))
-    elif pose is None:
+        print(json.dumps({"input": name, "output": str(out), **_report(selection, args, args.native_layout)}))
+    elif not people:
         print(f"{name}: {NO_PERSON} (wrote {out})")
     else:
-        visible = int((pose.scores >= min_score).sum())
-        print(f"{name}: person found, {visible}/{len(pose.scores)} joints visible (wrote {out})")
-    if pose is None and args.json:  # stdout stays pure JSON; tell the human on stderr
+        main = selection.pose or max(people, key=lambda p: float(p.pose.presence)).pose
+        visible = int((main.scores >= min_score).sum())
+        who = "person found" if len(people) == 1 else f"{len(people)} people found"
+        user = "" if selection.controlling is None else f", user #{selection.controlling}"
+        print(f"{name}: {who}{user}, {visible}/{len(main.scores)} joints visible (wrote {out})")
+    if not people and args.json:  # stdout stays pure JSON; tell the human on stderr
         print(f"gesturectl: {name}: {NO_PERSON}", file=sys.stderr)
 
 
@@ -81,12 +105,14 @@ def _run_video(src: Path, out: Path, est: PoseEstimator, args, min_score: float)
     writer = None
     found = total = 0
     est.reset()
+    people_stage: PeopleStage = args.video_people
+    people_stage.reset()
     try:
         for frame in source:
-            pose = est.estimate(frame)
+            selection = people_stage.select(_scene(est, frame))
             total += 1
-            found += pose is not None
-            drawn = _annotate(frame.image, pose, est, min_score)
+            found += bool(selection.scene.people)
+            drawn = _annotate(frame.image, selection, min_score)
             if writer is None:
                 out.parent.mkdir(parents=True, exist_ok=True)
                 h, w = drawn.shape[:2]
@@ -103,7 +129,7 @@ def _run_video(src: Path, out: Path, est: PoseEstimator, args, min_score: float)
                             "input": str(src),
                             "frame": frame.index,
                             "t": round(frame.t, 4),
-                            "pose": _report(pose, args.coco),
+                            **_report(selection, args, args.native_layout),
                         }
                     )
                 )
@@ -120,8 +146,9 @@ def _run_video(src: Path, out: Path, est: PoseEstimator, args, min_score: float)
 def register(sub) -> None:
     p = sub.add_parser(
         "pose",
-        help="estimate the pose in images or videos, draw it, print keypoints",
-        description="Find the person in each image or video, draw the keypoints and skeleton, and print them (--json).",
+        help="estimate everyone's pose in images or videos, draw it, print keypoints",
+        description="Find the people in each image or video, draw their keypoints and skeletons (the one in control "
+        "highlighted), and print them (--json: every person with a track id and a controlling flag).",
     )
     p.add_argument("inputs", nargs="+", type=Path, metavar="IMAGE|VIDEO", help="images or videos")
     p.add_argument("-o", "--output", type=Path, help="output file (one input) or folder (several inputs)")
@@ -146,8 +173,14 @@ def run(args: argparse.Namespace) -> int:
             settings = settings.with_model(args.model)
         except ValidationError as e:
             raise ConfigError(f"--model {args.model}: {e.errors()[0]['msg'].removeprefix('Value error, ')}") from None
+    from gesturectl.runtime.selection import people_stage
+
     timer = StageTimer()
     est = build_estimator(settings, timer)
+    # a still is a frozen moment: an engage posture in it counts at once; videos keep the daemon's timing
+    args.people = people_stage(cfg.user.model_copy(update={"engage_hold_s": 0.0}), cfg.gestures)
+    args.video_people = people_stage(cfg.user, cfg.gestures)
+    args.native_layout = "blazepose33" if settings.model in ("lite", "full") else "coco17"
     try:
         return _run_inputs(args, est, settings.draw_min_score)
     finally:

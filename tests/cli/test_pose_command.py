@@ -22,7 +22,10 @@ def test_a_photo_is_drawn_and_its_keypoints_printed_as_json(tmp_path, capsys, as
     out = tmp_path / "demo.png"
     assert main(["pose", str(astronaut_png), "-o", str(out), "--json", "--coco"]) == 0
     record = json.loads(capsys.readouterr().out)
-    kps = record["pose"]["keypoints"]
+    assert (record["width"], record["height"], record["layout"]) == (512, 512, "coco17")
+    assert len(record["people"]) == 1 and 0.5 < record["people"][0]["score"] <= 1.0
+    assert record["people"][0]["track_id"] == 0 and record["people"][0]["controlling"] is True  # alone: the user
+    kps = {k["name"]: k for k in record["people"][0]["keypoints"]}
     assert list(kps)[:3] == ["nose", "left_eye", "right_eye"] and len(kps) == 17
     # the astronaut's nose is near (222, 128) in the 512×512 photo, her left shoulder right of her right one
     assert abs(kps["nose"]["x"] - 222) < 10 and abs(kps["nose"]["y"] - 128) < 10
@@ -49,7 +52,8 @@ def test_nobody_in_view_is_a_clear_message_not_a_crash(tmp_path, capsys):
 def test_hands_only_photo_has_no_person(tmp_path, capsys):
     hands = shared_path("media/images/hands.jpg")
     assert main(["pose", str(hands), "--json", "-o", str(tmp_path / "h.png")]) == 0
-    assert json.loads(capsys.readouterr().out)["pose"] is None
+    record = json.loads(capsys.readouterr().out)
+    assert record["people"] == [] and record["layout"] == "blazepose33"
 
 
 def test_bad_inputs_name_the_problem(tmp_path, capsys):
@@ -71,15 +75,13 @@ def test_video_is_tracked_and_written(tmp_path, capsys):
     out = tmp_path / "v.mp4"
     assert main(["pose", str(video), "-o", str(out), "--json", "--model", "lite"]) == 0
     lines = [json.loads(s) for s in capsys.readouterr().out.splitlines()]
-    assert len(lines) == 120 and all(r["pose"] is not None for r in lines)
+    assert len(lines) == 120 and all(len(r["people"]) == 1 for r in lines)
+    assert {r["people"][0]["track_id"] for r in lines} == {0}  # one identity all through
     cap = cv2.VideoCapture(str(out))
     assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == 120
     # both wrists end up above the nose at some point (arms overhead)
-    above = [
-        r["pose"]["keypoints"]["left_wrist"]["y"] < r["pose"]["keypoints"]["nose"]["y"]
-        and r["pose"]["keypoints"]["right_wrist"]["y"] < r["pose"]["keypoints"]["nose"]["y"]
-        for r in lines
-    ]
+    people = [{k["name"]: k for k in r["people"][0]["keypoints"]} for r in lines]
+    above = [p["left_wrist"]["y"] < p["nose"]["y"] and p["right_wrist"]["y"] < p["nose"]["y"] for p in people]
     assert any(above)
 
 
@@ -116,3 +118,21 @@ def test_lost_person_is_redetected():
     seq = [person, person, wall, wall, person]
     got = [est.estimate(Frame(img, i / 30, i)) is not None for i, img in enumerate(seq)]
     assert got == [True, True, False, False, True]
+
+
+def test_everyone_in_a_group_photo_is_listed_and_drawn(tmp_path, capsys):
+    photo = shared_path("media/images/three_people.jpg")
+    out = tmp_path / "three.png"
+    assert main(["pose", str(photo), "-o", str(out), "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    people = record["people"]
+    assert len(people) == 3 and sorted(p["track_id"] for p in people) == [0, 1, 2]
+    # nobody holds the engage posture (hands raised in front of the chest): nobody is in control
+    assert [p["controlling"] for p in people] == [False, False, False]
+    drawn, original = cv2.imread(str(out)), cv2.imread(str(photo))
+    for p in people:  # each person's nose is drawn on (bystander grey)
+        nose = next(k for k in p["keypoints"] if k["name"] == "nose")
+        x, y = round(nose["x"]), round(nose["y"])
+        assert (drawn[y, x] != original[y, x]).any()
+    assert main(["pose", str(photo), "-o", str(out)]) == 0
+    assert "3 people found" in capsys.readouterr().out

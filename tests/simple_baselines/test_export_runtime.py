@@ -70,8 +70,7 @@ def test_gesturectl_pose_runs_an_exported_model(random_r18, tmp_path, astronaut_
     assert r.returncode == 0, r.stderr
     assert "random (untrained) weights" in r.stderr
     rec = json.loads(r.stdout)
-    pose = rec["pose"]
-    assert pose["layout"] == "coco17" and len(pose["keypoints"]) == 17
+    assert rec["layout"] == "coco17" and len(rec["people"]) == 1 and len(rec["people"][0]["keypoints"]) == 17
     assert (tmp_path / "out.png").stat().st_size > 0
 
 
