@@ -2,7 +2,8 @@
 
     python tools/compare_people.py [--coco ../shared/media/coco] [--movenet models/movenet_multipose.onnx]
 
-Candidates: gesturectl's BlazePose models following everyone (`MultiBlazePoseEstimator`, full and lite),
+Candidates: gesturectl's BlazePose models following everyone (`MultiBlazePoseEstimator`, full and lite,
+with MoveNet or BlazePose's own detector as the people finder),
 the single-person pipeline (finds one person per photo: the baseline), and MoveNet MultiPose converted by
 tools/convert_movenet.py when its .onnx is given (not bundled unless chosen). Accuracy: each labelled
 person (COCO `num_keypoints` > 0) is matched greedily to the prediction with the highest object keypoint
@@ -65,8 +66,8 @@ def match(preds: list[np.ndarray], people: list[tuple[np.ndarray, float]]) -> tu
     return got, len(preds) - len(used_pred)
 
 
-def blazepose_multi(model: str) -> Runner:
-    est = MultiBlazePoseEstimator.from_settings(PoseSettings(model=model, max_people=6))
+def blazepose_multi(model: str, finder: str = "movenet") -> Runner:
+    est = MultiBlazePoseEstimator.from_settings(PoseSettings(model=model, max_people=6, people_finder=finder))
     return est.reset, lambda img, t: [p.pose.to_coco().keypoints for p in est.estimate_scene(Frame(img, t)).people]
 
 
@@ -147,8 +148,9 @@ def main() -> int:
     args = ap.parse_args()
     photos = load_coco(args.coco)
     candidates: dict[str, Runner] = {
-        "blazepose full, everyone (pose/multi.py)": blazepose_multi("full"),
-        "blazepose lite, everyone (pose/multi.py)": blazepose_multi("lite"),
+        "blazepose full, everyone, movenet finder (default)": blazepose_multi("full"),
+        "blazepose lite, everyone, movenet finder": blazepose_multi("lite"),
+        "blazepose full, everyone, blazepose detector as finder": blazepose_multi("full", "blazepose"),
         "blazepose full, single person (baseline)": blazepose_single("full"),
     }
     if args.movenet is not None:

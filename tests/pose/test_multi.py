@@ -89,6 +89,7 @@ def test_the_raised_hand_is_found_and_nobody_borrows_it(three_people):
     assert seated.scores[Landmark.LEFT_WRIST] < min_score  # drawn along the raised arm by the model, dropped
 
 
+@pytest.mark.slow
 def test_one_person_costs_what_the_single_person_pipeline_costs_and_agrees_with_it():
     """On a one-person video: the detector only every recheck_s, one landmark crop per frame (plus the
     first crop's refinement), and the same joints as the single-person estimator."""
