@@ -12,6 +12,7 @@ import argparse
 import json
 import logging
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,18 @@ NO_PERSON = "no person found"
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class _Pipeline:
+    """What every input goes through: the pose model, then the people stage (one for stills, where an
+    engage posture counts at once, and one with the daemon's timing for videos)."""
+
+    est: PoseEstimator
+    still: PeopleStage
+    stream: PeopleStage
+    min_score: float
+    native_layout: str
+
+
 def _output_for(src: Path, out: Path | None, many: bool, video: bool) -> Path:
     suffix = ".mp4" if video else ".png"
     default_name = f"{src.stem}_pose{suffix}"
@@ -40,11 +53,12 @@ def _output_for(src: Path, out: Path | None, many: bool, video: bool) -> Path:
     return out
 
 
-def _report(selection: Selection, args: argparse.Namespace, native: str) -> dict:
+def _report(selection: Selection, args: argparse.Namespace, pipe: _Pipeline) -> dict:
     """The people/keypoint schema with track ids and the controlling flag (gesturectl.people.report)."""
     from gesturectl.people.report import scene_report
 
-    return scene_report(selection.scene, selection.controlling, "coco" if args.coco else "native", native)
+    layout = "coco" if args.coco else "native"
+    return scene_report(selection.scene, selection.controlling, layout, pipe.native_layout)
 
 
 def _scene(est: PoseEstimator, frame: Frame) -> Scene:
@@ -74,16 +88,17 @@ def _write_image(path: Path, image: np.ndarray) -> None:
         raise GesturectlError(f"cannot write {path}: unsupported extension or unwritable folder")
 
 
-def _run_image(name: str, image: np.ndarray, out: Path, est: PoseEstimator, args, min_score: float) -> None:
+def _run_image(name: str, image: np.ndarray, out: Path, pipe: _Pipeline, args) -> None:
     from gesturectl.types import Frame
 
-    est.reset()  # a still image is its own scene
-    args.people.reset()
-    selection = args.people.select(_scene(est, Frame(image, 0.0)))
+    min_score = pipe.min_score
+    pipe.est.reset()  # a still image is its own scene
+    pipe.still.reset()
+    selection = pipe.still.select(_scene(pipe.est, Frame(image, 0.0)))
     _write_image(out, _annotate(image, selection, min_score))
     people = selection.scene.people
     if args.json:
-        print(json.dumps({"input": name, "output": str(out), **_report(selection, args, args.native_layout)}))
+        print(json.dumps({"input": name, "output": str(out), **_report(selection, args, pipe)}))
     elif not people:
         print(f"{name}: {NO_PERSON} (wrote {out})")
     else:
@@ -96,7 +111,7 @@ def _run_image(name: str, image: np.ndarray, out: Path, est: PoseEstimator, args
         print(f"gesturectl: {name}: {NO_PERSON}", file=sys.stderr)
 
 
-def _run_video(src: Path, out: Path, est: PoseEstimator, args, min_score: float) -> None:
+def _run_video(src: Path, out: Path, pipe: _Pipeline, args) -> None:
     import cv2
 
     from gesturectl.sources.files import VideoFileSource
@@ -104,15 +119,14 @@ def _run_video(src: Path, out: Path, est: PoseEstimator, args, min_score: float)
     source = VideoFileSource(src)
     writer = None
     found = total = 0
-    est.reset()
-    people_stage: PeopleStage = args.video_people
-    people_stage.reset()
+    pipe.est.reset()
+    pipe.stream.reset()
     try:
         for frame in source:
-            selection = people_stage.select(_scene(est, frame))
+            selection = pipe.stream.select(_scene(pipe.est, frame))
             total += 1
             found += bool(selection.scene.people)
-            drawn = _annotate(frame.image, selection, min_score)
+            drawn = _annotate(frame.image, selection, pipe.min_score)
             if writer is None:
                 out.parent.mkdir(parents=True, exist_ok=True)
                 h, w = drawn.shape[:2]
@@ -129,7 +143,7 @@ def _run_video(src: Path, out: Path, est: PoseEstimator, args, min_score: float)
                             "input": str(src),
                             "frame": frame.index,
                             "t": round(frame.t, 4),
-                            **_report(selection, args, args.native_layout),
+                            **_report(selection, args, pipe),
                         }
                     )
                 )
@@ -164,6 +178,8 @@ def run(args: argparse.Namespace) -> int:
 
     from gesturectl.config import load_config
     from gesturectl.pose.factory import build_estimator
+    from gesturectl.pose.settings import LANDMARK_MODELS
+    from gesturectl.runtime.selection import people_stage
     from gesturectl.timing import StageTimer
 
     cfg = load_config(args.config)
@@ -173,22 +189,24 @@ def run(args: argparse.Namespace) -> int:
             settings = settings.with_model(args.model)
         except ValidationError as e:
             raise ConfigError(f"--model {args.model}: {e.errors()[0]['msg'].removeprefix('Value error, ')}") from None
-    from gesturectl.runtime.selection import people_stage
-
     timer = StageTimer()
     est = build_estimator(settings, timer)
-    # a still is a frozen moment: an engage posture in it counts at once; videos keep the daemon's timing
-    args.people = people_stage(cfg.user.model_copy(update={"engage_hold_s": 0.0}), cfg.gestures)
-    args.video_people = people_stage(cfg.user, cfg.gestures)
-    args.native_layout = "blazepose33" if settings.model in ("lite", "full") else "coco17"
+    pipe = _Pipeline(
+        est,
+        # a still is a frozen moment: an engage posture in it counts at once; videos keep the daemon's timing
+        people_stage(cfg.user.model_copy(update={"engage_hold_s": 0.0}), cfg.gestures),
+        people_stage(cfg.user, cfg.gestures),
+        settings.draw_min_score,
+        "blazepose33" if settings.model in LANDMARK_MODELS else "coco17",
+    )
     try:
-        return _run_inputs(args, est, settings.draw_min_score)
+        return _run_inputs(args, pipe)
     finally:
         for stage, ms in timer.ms_per_call().items():
             log.info("stage %s: %d calls, %.2f ms CPU per call", stage, timer.calls[stage], ms)
 
 
-def _run_inputs(args: argparse.Namespace, est: PoseEstimator, min_score: float) -> int:
+def _run_inputs(args: argparse.Namespace, pipe: _Pipeline) -> int:
     from gesturectl.sources.files import is_video, read_image
 
     inputs: list[Path] = args.inputs
@@ -197,9 +215,9 @@ def _run_inputs(args: argparse.Namespace, est: PoseEstimator, min_score: float) 
     for src in inputs:
         try:
             if is_video(src):
-                _run_video(src, _output_for(src, args.output, many, True), est, args, min_score)
+                _run_video(src, _output_for(src, args.output, many, True), pipe, args)
             else:
-                _run_image(str(src), read_image(src), _output_for(src, args.output, many, False), est, args, min_score)
+                _run_image(str(src), read_image(src), _output_for(src, args.output, many, False), pipe, args)
         except SourceError as e:
             print(f"gesturectl: error: {e}", file=sys.stderr)
             failures += 1
