@@ -7,8 +7,9 @@ against the active case. Needs ../shared (the real video).
 
 `--people` measures instead the cost of following everyone with one person in view: the daemon with
 `pose.max_people: 4` (MoveNet finds people every recheck_s, one BlazePose crop per person) against
-`pose.max_people: 1` (the single-person pipeline, as before issue 13), alternating the two `--repeats`
-times in the same run.
+`pose.max_people: 1` (the single-person pipeline), alternating them `--repeats` times in the same run.
+`--peer-src DIR` adds the daemon of another source tree as the baseline, e.g. main before issue 13:
+`git archive main | tar -x -C /tmp/main && ln -s ../models /tmp/main/gesturectl/models`.
 """
 
 from __future__ import annotations
@@ -49,11 +50,15 @@ def looped_video(src: Path, dst: Path, seconds: float, blank: bool = False) -> P
     return dst
 
 
-def measure(source: Path, tmp: Path, model: str, pause: bool, max_people: int | None = None) -> tuple[float, float]:
+def measure(
+    source: Path, tmp: Path, model: str, pause: bool, max_people: int | None = None, src: Path | None = None
+) -> tuple[float, float]:
     cfg = tmp / f"cfg_{model}_{max_people}.yaml"
     people = "" if max_people is None else f"  max_people: {max_people}\n"
     cfg.write_text(f"pose:\n  model: {model}\n{people}daemon:\n  tray: 'off'\n")
     env = dict(os.environ, GESTURECTL_RUNTIME_DIR=str(tmp / "rt"), GESTURECTL_STATE_DIR=str(tmp / "st"))
+    if src is not None:  # another source tree of gesturectl (e.g. an export of main), run with this Python
+        env["PYTHONPATH"] = str(src)
     env.pop("DISPLAY", None)
     p = subprocess.Popen(
         [
@@ -94,6 +99,7 @@ def main() -> None:
     ap.add_argument("--model", default="full")
     ap.add_argument("--people", action="store_true", help="everyone (max_people 4) against one person (1)")
     ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--peer-src", type=Path, help="with --people: also run this gesturectl source tree (baseline)")
     args = ap.parse_args()
     if not VIDEO.exists():
         sys.exit(f"needs {VIDEO}")
@@ -116,24 +122,29 @@ def main() -> None:
 
 
 def people_bench(args: argparse.Namespace) -> None:
-    cpu: dict[int, list[float]] = {1: [], 4: []}
+    runs: dict[str, tuple[int | None, Path | None]] = {
+        "max_people 1 (single-person pipeline)": (1, None),
+        "max_people 4 (everyone, MoveNet finder)": (4, None),
+    }
+    if args.peer_src is not None:
+        runs = {f"peer {args.peer_src} (baseline)": (None, args.peer_src), **runs}
+    cpu: dict[str, list[float]] = {name: [] for name in runs}
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
         person = looped_video(VIDEO, tmp / "person.mp4", args.seconds)
         for _ in range(args.repeats):
-            for n in (1, 4):
-                cpu[n].append(measure(person, tmp, args.model, False, n)[0])
-    one, everyone = float(np.mean(cpu[1])), float(np.mean(cpu[4]))
+            for name, (n, src) in runs.items():
+                cpu[name].append(measure(person, tmp, args.model, False, n, src)[0])
+    mean = {name: float(np.mean(v)) for name, v in cpu.items()}
+    base_name = next(iter(runs))
     print(
         f"gesturectl run, model {args.model}, one person in view, 576x576 at 30 fps, dry run, {args.repeats} runs each"
     )
-    print(
-        f"  max_people 1 (single-person pipeline)  {one * 100:6.1f}% of one core  runs {[round(c * 100, 1) for c in cpu[1]]}"
-    )
-    print(
-        f"  max_people 4 (everyone, MoveNet finder) {everyone * 100:6.1f}% of one core  runs {[round(c * 100, 1) for c in cpu[4]]}"
-    )
-    print(f"  ratio everyone / single: {everyone / one:.3f} (budget: at most 1.10)")
+    for name, v in cpu.items():
+        runs_pct = [round(c * 100, 1) for c in v]
+        ratio = mean[name] / mean[base_name]
+        print(f"  {name:45s} {mean[name] * 100:6.1f}% of one core  {ratio:5.3f}x baseline  runs {runs_pct}")
+    print("  budget: everyone at most 1.10x the baseline")
 
 
 if __name__ == "__main__":
