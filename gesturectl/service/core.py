@@ -59,6 +59,10 @@ def decode_image(body: bytes, media_type: str) -> np.ndarray:
     name = SUPPORTED_TYPES[media_type]
     try:  # the header alone: refuse decompression bombs before decoding
         w, h = Image.open(io.BytesIO(body)).size
+    except Image.DecompressionBombError as e:
+        raise ServiceError(
+            413, f"the image has too many pixels ({e}); this service takes at most {MAX_PIXELS}"
+        ) from None
     except (UnidentifiedImageError, OSError, ValueError) as e:
         raise ServiceError(400, f"the body is not a readable {name} image ({e})") from None
     if w * h > MAX_PIXELS:
