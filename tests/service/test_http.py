@@ -175,3 +175,17 @@ def test_inference_never_blocks_the_event_loop_and_the_queue_is_bounded(png):
             gate.set()
         assert first.result(10).json()["people"] == []
         assert c.post("/v1/pose", content=png).status_code == 200  # a free worker again
+
+
+def test_the_listening_socket_is_tcp_so_asyncio_turns_nagle_off():
+    # asyncio sets TCP_NODELAY only on sockets whose proto is IPPROTO_TCP; with proto 0 every keep-alive
+    # response waited ~40 ms for the client's delayed ACK (bench/bench_serve.py showed it)
+    import socket
+
+    from gesturectl.service.server import bind_socket
+
+    sock = bind_socket("127.0.0.1", 0)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+    finally:
+        sock.close()
