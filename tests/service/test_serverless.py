@@ -241,3 +241,8 @@ def test_the_module_handler_builds_the_lite_model_from_the_environment(monkeypat
     monkeypatch.delenv("GESTURECTL_MODEL", raising=False)
     r = serverless.handler(v2(HTTP_API_V2, "GET", "/health"), None)
     assert json_of(r, 200)["model"] == "lite"
+
+
+def test_the_minimal_event_in_the_deploy_docs_works(handler):
+    event = {"version": "2.0", "rawPath": "/health", "requestContext": {"http": {"method": "GET"}}}
+    assert json_of(handler(event, None), 200)["status"] == "ok"
