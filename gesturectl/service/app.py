@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -67,8 +68,8 @@ def _response(reply: Reply) -> Response:
     return Response(reply.body, reply.status, headers=dict(reply.headers), media_type=reply.media_type)
 
 
-def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    return Response(error_body(status, message), status, headers=headers, media_type="application/json")
+def _error(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
+    return Response(error_body(status, message), status, headers=dict(headers or {}), media_type="application/json")
 
 
 async def read_body(request: Request, limit: int) -> bytes:
