@@ -49,12 +49,13 @@ def _body(event: Mapping[str, Any], limit: int) -> bytes:
     if not isinstance(raw, str):
         raise ServiceError(400, f"the event's body is a {type(raw).__name__}, expected a string")
     if event.get("isBase64Encoded"):
-        check_body_size(len(raw) * 3 // 4, limit)
+        check_body_size(len(raw) * 3 // 4 - 2, limit)  # before decoding; exactly after
         try:
-            return base64.b64decode(raw, validate=True)
+            data = base64.b64decode(raw, validate=True)
         except (binascii.Error, ValueError):
             raise ServiceError(400, "the event says isBase64Encoded but its body is not valid base64") from None
-    data = raw.encode("utf-8", "surrogateescape")
+    else:
+        data = raw.encode("utf-8", "surrogateescape")
     check_body_size(len(data), limit)
     return data
 

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from gesturectl.pose.estimator import PoseEstimator
     from gesturectl.types import Pose
 
-NO_PERSON = "no person found"
 log = logging.getLogger(__name__)
 
 
@@ -43,6 +42,7 @@ def _report(image: np.ndarray, pose: Pose | None, args: argparse.Namespace) -> d
 
 def _annotate(image: np.ndarray, pose: Pose | None, est: PoseEstimator, min_score: float) -> np.ndarray:
     from gesturectl.pose.draw import draw_message, draw_pose
+    from gesturectl.pose.report import NO_PERSON
 
     if pose is None:
         return draw_message(image, NO_PERSON)
@@ -58,6 +58,7 @@ def _write_image(path: Path, image: np.ndarray) -> None:
 
 
 def _run_image(name: str, image: np.ndarray, out: Path, est: PoseEstimator, args, min_score: float) -> None:
+    from gesturectl.pose.report import NO_PERSON
     from gesturectl.types import Frame
 
     est.reset()  # a still image is its own scene

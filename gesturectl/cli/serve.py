@@ -7,7 +7,7 @@ import ipaddress
 import os
 import sys
 
-from gesturectl.cli.common import add_config, settings_with_model
+from gesturectl.cli.common import add_config, add_verbose, settings_with_model
 from gesturectl.errors import ConfigError, GesturectlError
 
 TOKEN_ENV = "GESTURECTL_TOKEN"
@@ -54,6 +54,7 @@ def register(sub) -> None:
     p.add_argument("--max-body-mb", type=float, default=10.0, help="largest image body in MB (default 10)")
     p.add_argument("--max-queue", type=int, default=64, help="requests that may wait; more get 503 (default 64)")
     add_config(p)
+    add_verbose(p)
     p.set_defaults(func=run)
 
 
@@ -83,5 +84,5 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
         flush=True,
     )
-    serve(create_app(service, options), args.host, args.port)
+    serve(create_app(service, options), args.host, args.port, verbose=args.verbose)
     return 0

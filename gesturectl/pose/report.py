@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from gesturectl.pose.settings import LANDMARK_MODELS
 from gesturectl.types import Pose, joint_names
 
+#: What drawings and messages say when `people` is empty.
+NO_PERSON = "no person found"
 #: Layouts a caller may ask for: what the model gives, or the 17 COCO keypoints.
 REPORT_LAYOUTS = ("native", "coco")
 

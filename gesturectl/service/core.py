@@ -23,14 +23,13 @@ from gesturectl import __version__
 from gesturectl.pose.draw import draw_message, draw_pose
 from gesturectl.pose.estimator import PoseEstimator
 from gesturectl.pose.factory import build_estimator
-from gesturectl.pose.report import model_layout, pose_report
+from gesturectl.pose.report import NO_PERSON, model_layout, pose_report
 from gesturectl.pose.settings import PoseSettings
 from gesturectl.service.request import SUPPORTED_TYPES, PoseJob, ServiceError, error_body, parse_pose_request
 from gesturectl.types import Frame, Pose
 
 #: Decoded images above this many pixels are refused (a small PNG can inflate to gigabytes).
 MAX_PIXELS = 50_000_000
-NO_PERSON = "no person found"
 log = logging.getLogger(__name__)
 
 

@@ -28,17 +28,18 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _server(app: FastAPI, sock: socket.socket, access_log: bool) -> uvicorn.Server:
+def _server(app: FastAPI, sock: socket.socket, verbose: bool) -> uvicorn.Server:
     host, port = sock.getsockname()[:2]
     # one process: the estimators and the worker pool live in it; concurrency comes from the pool
-    return uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=access_log))
+    level = "info" if verbose else "warning"  # info: uvicorn's access log (method, path, status; no image data)
+    return uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level=level, access_log=verbose))
 
 
-def serve(app: FastAPI, host: str, port: int, access_log: bool = True) -> None:
-    """Serve until interrupted (Ctrl+C or SIGTERM stop it gracefully)."""
+def serve(app: FastAPI, host: str, port: int, verbose: bool = False) -> None:
+    """Serve until interrupted (Ctrl+C or SIGTERM stop it gracefully); `verbose` logs every request."""
     sock = bind_socket(host, port)
     try:
-        _server(app, sock, access_log).run(sockets=[sock])
+        _server(app, sock, verbose).run(sockets=[sock])
     finally:
         sock.close()
 
@@ -50,7 +51,7 @@ class ServerThread:
         self._sock = bind_socket(host, 0)
         self.port = int(self._sock.getsockname()[1])
         self.url = f"http://{host}:{self.port}"
-        self._server = _server(app, self._sock, access_log=False)
+        self._server = _server(app, self._sock, verbose=False)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
         self._timeout = start_timeout_s
 
