@@ -126,13 +126,23 @@ class PoseService:
         return [] if pose is None else [pose]
 
     def run(self, job: PoseJob) -> Reply:
-        """Decode, estimate, and answer with the JSON report or the drawn PNG (CPU-bound: call from a worker)."""
-        start = time.perf_counter()
+        """Decode, estimate, and answer with the JSON report or the drawn PNG (CPU-bound: call from a worker).
+
+        Refusals become their error replies; an unexpected failure is logged and answered with a JSON 500, so
+        the server and the Lambda container go on serving.
+        """
         try:
-            image = decode_image(job.body, job.media_type)
-            poses = self.estimate(image)
+            return self._run(job)
         except ServiceError as e:
             return Reply.error(e)
+        except Exception as e:
+            log.exception("pose request failed")
+            return Reply.error(ServiceError(500, f"internal error ({type(e).__name__}); see the service log"))
+
+    def _run(self, job: PoseJob) -> Reply:
+        start = time.perf_counter()
+        image = decode_image(job.body, job.media_type)
+        poses = self.estimate(image)
         h, w = image.shape[:2]
         timing = ("Server-Timing", f"pose;dur={(time.perf_counter() - start) * 1e3:.1f}")
         people = ("X-People", str(len(poses)))

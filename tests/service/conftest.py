@@ -86,3 +86,15 @@ class GatedEstimator:
         self._entered.set()
         assert self._gate.wait(30), "the test never opened the gate"
         return None
+
+
+class BrokenEstimator:
+    """A pose stage that fails in a way no refusal covers."""
+
+    last_roi = None
+
+    def reset(self) -> None:
+        pass
+
+    def estimate(self, frame: Frame) -> Pose | None:
+        raise RuntimeError("the model fell over")

@@ -18,7 +18,7 @@ from gesturectl.pose.draw import draw_pose
 from gesturectl.service.app import ServeOptions, create_app
 from gesturectl.service.core import PoseService
 from gesturectl.service.server import ServerThread
-from tests.service.conftest import LITE, GatedEstimator, matches
+from tests.service.conftest import LITE, BrokenEstimator, GatedEstimator, matches
 
 TOKEN = "test-token-5f2c"
 
@@ -189,3 +189,10 @@ def test_the_listening_socket_is_tcp_so_asyncio_turns_nagle_off():
         assert sock.proto == socket.IPPROTO_TCP
     finally:
         sock.close()
+
+
+def test_an_unexpected_failure_is_a_json_500_and_the_server_goes_on(png):
+    service = PoseService(LITE, workers=1, build=lambda s: BrokenEstimator())
+    with ServerThread(create_app(service)) as url, httpx.Client(base_url=url) as c:
+        assert "RuntimeError" in error_of(c.post("/v1/pose", content=png), 500)
+        assert c.get("/health").status_code == 200

@@ -246,3 +246,12 @@ def test_the_module_handler_builds_the_lite_model_from_the_environment(monkeypat
 def test_the_minimal_event_in_the_deploy_docs_works(handler):
     event = {"version": "2.0", "rawPath": "/health", "requestContext": {"http": {"method": "GET"}}}
     assert json_of(handler(event, None), 200)["status"] == "ok"
+
+
+def test_an_unexpected_failure_is_a_json_500(png):
+    from gesturectl.service.core import PoseService
+    from tests.service.conftest import BrokenEstimator
+
+    h = make_handler(lambda: PoseService(LITE, build=lambda s: BrokenEstimator()), env={})
+    assert "RuntimeError" in message_of(h(rest_v1("POST", "/v1/pose", png), None), 500)
+    assert json_of(h(v2(HTTP_API_V2, "GET", "/health"), None), 200)["status"] == "ok"
