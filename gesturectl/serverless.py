@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from gesturectl.errors import GesturectlError, first_line
 from gesturectl.service.core import PoseService, Reply
 from gesturectl.service.request import DEFAULT_MAX_BODY_BYTES, ServiceError, check_body_size, check_token
 
@@ -113,6 +114,16 @@ def service_from_env(env: Mapping[str, str] = os.environ) -> PoseService:
     return PoseService(PoseSettings(model=env.get("GESTURECTL_MODEL", "lite"), threads=threads), workers=1)
 
 
+def _build(build: Callable[[], PoseService]) -> PoseService:
+    try:
+        return build()
+    except (GesturectlError, ValueError) as e:  # a bad model setting or file: say which, in the answer too
+        log.exception("cannot build the pose service")
+        errors = getattr(e, "errors", None)  # pydantic's ValidationError lists its problems
+        why = errors()[0]["msg"].removeprefix("Value error, ") if callable(errors) else first_line(e)
+        raise ServiceError(500, f"the function cannot load its model: {why} (check GESTURECTL_MODEL)") from None
+
+
 def make_handler(
     build: Callable[[], PoseService] = service_from_env, env: Mapping[str, str] = os.environ
 ) -> Callable[[Any, Any], dict]:
@@ -128,7 +139,7 @@ def make_handler(
             req = parse_event(event, limit)
             with lock:
                 if service is None:
-                    service = build()
+                    service = _build(build)
             return to_response(route(service, req, token))
         except ServiceError as e:
             return to_response(Reply.error(e))

@@ -255,3 +255,10 @@ def test_an_unexpected_failure_is_a_json_500(png):
     h = make_handler(lambda: PoseService(LITE, build=lambda s: BrokenEstimator()), env={})
     assert "RuntimeError" in message_of(h(rest_v1("POST", "/v1/pose", png), None), 500)
     assert json_of(h(v2(HTTP_API_V2, "GET", "/health"), None), 200)["status"] == "ok"
+
+
+def test_a_bad_model_setting_is_a_500_naming_it():
+    env = {"GESTURECTL_MODEL": "/nowhere/sb.onnx"}
+    h = make_handler(lambda: serverless.service_from_env(env), env)
+    msg = message_of(h(v2(HTTP_API_V2, "GET", "/health"), None), 500)
+    assert "/nowhere/sb.onnx does not exist" in msg and "GESTURECTL_MODEL" in msg
