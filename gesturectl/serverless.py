@@ -65,9 +65,10 @@ def parse_event(event: Any, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> Htt
     """The HTTP request in an API Gateway v1/v2 or Function URL event (raises ServiceError 400 for others)."""
     if not isinstance(event, Mapping):
         raise ServiceError(400, f"this handler takes {SHAPES}; got a {type(event).__name__}")
-    if event.get("version") == "2.0" and isinstance(event.get("requestContext", {}).get("http"), Mapping):
-        method = event["requestContext"]["http"].get("method", "")
-        path = event.get("rawPath") or event["requestContext"]["http"].get("path", "/")
+    http = (event.get("requestContext") or {}).get("http")
+    if event.get("version") == "2.0" and isinstance(http, Mapping):
+        method = http.get("method", "")
+        path = event.get("rawPath") or http.get("path", "/")
         query = dict(parse_qsl(event.get("rawQueryString") or "", keep_blank_values=True))
         headers = event.get("headers") or {}
     elif "httpMethod" in event:

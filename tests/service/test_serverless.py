@@ -211,6 +211,7 @@ def test_wrong_method_path_and_event(handler):
     assert "/v1/pose" in message_of(handler(v2(FUNCTION_URL, "GET", "/my/path"), None), 404)
     assert "API Gateway" in message_of(handler({"Records": [{"eventSource": "aws:s3"}]}, None), 400)
     assert "API Gateway" in message_of(handler("hello", None), 400)
+    assert "API Gateway" in message_of(handler({"version": "2.0", "requestContext": None}, None), 400)
 
 
 def test_token_from_the_environment(lite_service, png):
