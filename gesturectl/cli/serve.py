@@ -53,6 +53,13 @@ def register(sub) -> None:
     p.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1), help="requests run at once")
     p.add_argument("--max-body-mb", type=float, default=10.0, help="largest image body in MB (default 10)")
     p.add_argument("--max-queue", type=int, default=64, help="requests that may wait; more get 503 (default 64)")
+    p.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="let web pages from ORIGIN (e.g. http://localhost:3000, or *) call the service; repeatable",
+    )
     add_config(p)
     add_verbose(p)
     p.set_defaults(func=run)
@@ -75,7 +82,12 @@ def run(args: argparse.Namespace) -> int:
     settings = load_config(args.config).pose
     settings = settings_with_model(settings, args.model)
     service = PoseService(settings, workers=args.workers)
-    options = ServeOptions(max_body_bytes=int(args.max_body_mb * 1024 * 1024), max_queue=args.max_queue, token=token)
+    options = ServeOptions(
+        max_body_bytes=int(args.max_body_mb * 1024 * 1024),
+        max_queue=args.max_queue,
+        token=token,
+        cors_origins=tuple(args.cors_origin),
+    )
     host = f"[{args.host}]" if ":" in args.host else args.host
     access = "a bearer token is required on /v1/pose" if token else "no token: reachable from this machine only"
     print(

@@ -23,6 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.security import HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.cors import CORSMiddleware
 
 from gesturectl import __version__
 from gesturectl.pose.report import REPORT_SCHEMA
@@ -51,11 +52,14 @@ class ServeOptions:
         max_body_bytes: larger bodies get 413.
         max_queue: requests that may wait for a free worker; beyond that 503 with Retry-After.
         token: when set, `POST /v1/pose` needs `Authorization: Bearer <token>`.
+        cors_origins: web origins whose pages may call the service from a browser (e.g. "http://localhost:3000";
+            "*" for any); none by default, so only programs and same-origin pages can read its answers.
     """
 
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_queue: int = 64
     token: str | None = None
+    cors_origins: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.max_body_bytes < 1 or self.max_queue < 0:
@@ -166,6 +170,14 @@ def create_app(service: PoseService, options: ServeOptions | None = None) -> Fas
     async def health() -> dict:
         return service.health()
 
+    if opts.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(opts.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "Accept"],
+            expose_headers=["Server-Timing", "X-People"],
+        )
     security = [Depends(HTTPBearer(auto_error=False))] if opts.token else []
 
     @app.post(

@@ -196,3 +196,27 @@ def test_an_unexpected_failure_is_a_json_500_and_the_server_goes_on(png):
     with ServerThread(create_app(service)) as url, httpx.Client(base_url=url) as c:
         assert "RuntimeError" in error_of(c.post("/v1/pose", content=png), 500)
         assert c.get("/health").status_code == 200
+
+
+def test_cors_lets_only_the_named_web_origins_read_answers(lite_service, png):
+    page = "http://localhost:3000"
+    app = create_app(lite_service, ServeOptions(cors_origins=(page,)))
+    with ServerThread(app) as url, httpx.Client(base_url=url) as c:
+        preflight = {
+            "Origin": page,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        }
+        ok = c.options("/v1/pose", headers=preflight)
+        assert ok.status_code == 200 and ok.headers["access-control-allow-origin"] == page
+        r = c.post("/v1/pose", content=png, headers={"Origin": page, "Content-Type": "image/png"})
+        assert r.status_code == 200 and r.headers["access-control-allow-origin"] == page
+        assert "x-people" in r.headers["access-control-expose-headers"].lower()
+        other = c.post("/v1/pose", content=png, headers={"Origin": "https://evil.example"})
+        assert "access-control-allow-origin" not in other.headers  # the browser keeps the answer from that page
+
+
+def test_without_cors_no_web_origin_may_read(server, png):
+    r = server.post("/v1/pose", content=png, headers={"Origin": "http://localhost:3000"})
+    assert r.status_code == 200 and "access-control-allow-origin" not in r.headers
+    assert error_of(server.options("/v1/pose", headers={"Origin": "http://localhost:3000"}), 405)
