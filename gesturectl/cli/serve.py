@@ -50,7 +50,12 @@ def register(sub) -> None:
     p.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
     p.add_argument("--model", help="lite, full, or a heatmap model .onnx (overrides pose.model in the config)")
     p.add_argument("--token", help=f"require `Authorization: Bearer TOKEN` on /v1/pose (or set {TOKEN_ENV})")
-    p.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1), help="requests run at once")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=min(4, os.cpu_count() or 1),
+        help="requests computed at once, one estimator each (default: CPUs, at most 4)",
+    )
     p.add_argument("--max-body-mb", type=float, default=10.0, help="largest image body in MB (default 10)")
     p.add_argument("--max-queue", type=int, default=64, help="requests that may wait; more get 503 (default 64)")
     p.add_argument(
