@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gesturectl.cli.common import add_config
-from gesturectl.errors import ConfigError, GesturectlError, SourceError
+from gesturectl.cli.common import add_config, settings_with_model
+from gesturectl.errors import GesturectlError, SourceError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from gesturectl.pose.estimator import PoseEstimator
     from gesturectl.types import Frame, Scene
 
-NO_PERSON = "no person found"
 log = logging.getLogger(__name__)
 
 
@@ -74,6 +73,7 @@ def _scene(est: PoseEstimator, frame: Frame) -> Scene:
 
 def _annotate(image: np.ndarray, selection: Selection, min_score: float) -> np.ndarray:
     from gesturectl.pose.draw import draw_message, draw_scene
+    from gesturectl.pose.report import NO_PERSON
 
     if not selection.scene.people:
         return draw_message(image, NO_PERSON)
@@ -89,6 +89,7 @@ def _write_image(path: Path, image: np.ndarray) -> None:
 
 
 def _run_image(name: str, image: np.ndarray, out: Path, pipe: _Pipeline, args) -> None:
+    from gesturectl.pose.report import NO_PERSON
     from gesturectl.types import Frame
 
     min_score = pipe.min_score
@@ -174,21 +175,14 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
-
     from gesturectl.config import load_config
     from gesturectl.pose.factory import build_estimator
-    from gesturectl.pose.settings import LANDMARK_MODELS
+    from gesturectl.pose.report import model_layout
     from gesturectl.runtime.selection import people_stage
     from gesturectl.timing import StageTimer
 
     cfg = load_config(args.config)
-    settings = cfg.pose
-    if args.model:
-        try:
-            settings = settings.with_model(args.model)
-        except ValidationError as e:
-            raise ConfigError(f"--model {args.model}: {e.errors()[0]['msg'].removeprefix('Value error, ')}") from None
+    settings = settings_with_model(cfg.pose, args.model)
     timer = StageTimer()
     est = build_estimator(settings, timer)
     pipe = _Pipeline(
@@ -197,7 +191,7 @@ def run(args: argparse.Namespace) -> int:
         people_stage(cfg.user.model_copy(update={"engage_hold_s": 0.0}), cfg.gestures),
         people_stage(cfg.user, cfg.gestures),
         settings.draw_min_score,
-        "blazepose33" if settings.model in LANDMARK_MODELS else "coco17",
+        model_layout(settings.model),
     )
     try:
         return _run_inputs(args, pipe)
