@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from gesturectl import __version__
+from gesturectl.people.ownership import LimbOwnership
 from gesturectl.pose.draw import draw_message, draw_pose
 from gesturectl.pose.estimator import PoseEstimator
 from gesturectl.pose.factory import build_estimator
@@ -122,6 +123,10 @@ class PoseService:
         """Every person found in one still image (a list, so multi-person estimators fit without change)."""
         with self._estimator() as est:
             est.reset()  # a still image is its own scene
+            estimate_scene = getattr(est, "estimate_scene", None)
+            if estimate_scene is not None:  # everyone, with joints lying on someone else marked missing
+                scene = LimbOwnership(self.settings.draw_min_score).update(estimate_scene(Frame(image, 0.0)))
+                return [p.pose for p in scene.people]
             pose = est.estimate(Frame(image, 0.0))
         return [] if pose is None else [pose]
 
