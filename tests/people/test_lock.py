@@ -113,3 +113,27 @@ def test_an_empty_scene_releases_after_release_s():
     _, who, stage = run(frames)
     assert who[0] == 0 and who[-1] is None
     assert stage.lock.changes[-1].to is None
+
+
+def test_the_lock_stays_with_the_user_while_two_people_cross():
+    """The user engages, then walks across the picture while the bystander walks the other way (hidden
+    behind the user for 0.4 s) and then raises a hand: the lock never moves and nothing fires."""
+
+    def across(t: float, start: float, end: float) -> float:  # walk from start to end between 1.5 and 4.5 s
+        u = min(max((t - 1.5) / 3.0, 0.0), 1.0)
+        return start + (end - start) * u
+
+    user = Actor(ENGAGE + idle(3.0), USER_CAM, moves=lambda t: (across(t, 150, 470), 200.0))
+    bystander = Actor(
+        idle(4.5) + GESTURE_SCRIPTS["open_app"],
+        BYSTANDER_CAM,
+        moves=lambda t: (across(t, 500, 180), 185.0),
+        visible=lambda t: not 3.0 <= t <= 3.4,
+    )
+    events, who, stage = run(scenes(user, bystander))
+    assert events == []
+    assert [c.to for c in stage.lock.changes] == [0]
+    # and the walk really crossed them: the user ends on the right of where the bystander ends
+    last = stage.last.scene
+    assert sorted(p.track_id for p in last.people) == [0, 1]  # both kept their identities
+    assert last.person(0).pose.keypoints[:, 0].mean() > last.person(1).pose.keypoints[:, 0].mean()
