@@ -1,0 +1,104 @@
+"""Wayland (wlroots): a headless sway, a real Chromium on its Wayland backend, and gesturectl's own
+virtual keyboard (`actions/wayland_keyboard.py`) and sway focus reader (`actions/wayland_windows.py`).
+
+The zoom goes 100% -> 110% -> 125% -> 110% as under X11 (tests/desktop/test_browser_zoom.py), which
+needs Ctrl and `=` to arrive as Ctrl+= : the keymap the virtual keyboard carries must be a real one.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from gesturectl.synth.puppet import DEMO_ZOOM_SCRIPT
+from tests.daemon_helpers import Daemon, write_trace
+from tests.desktop.conftest import Chromium, wait_until
+
+
+@pytest.fixture
+def wl_chromium(sway_session):
+    s = sway_session
+    c = Chromium(
+        s.env,
+        s.folder(f"chromium-{len(list(s.base.iterdir()))}"),
+        extra_args=("--ozone-platform=wayland", "--remote-allow-origins=*"),
+        user=s.user,
+    )
+    assert wait_until(lambda: s.focused_app() == "chromium", 20), s.swaymsg("-t", "get_tree")[:2000]
+    yield c
+    c.close()
+
+
+def test_the_virtual_keyboard_types_in_the_users_layout(sway_session, wl_chromium, monkeypatch):
+    from gesturectl.actions.wayland_keyboard import WaylandVirtualKeyboard
+
+    for k, v in sway_session.env.items():
+        monkeypatch.setenv(k, v)
+    assert wait_until(lambda: wl_chromium.evaluate("document.activeElement.id") == "typed", 10)
+    kb = WaylandVirtualKeyboard()
+    try:
+        for keys in (("a",), ("shift", "b"), ("=",), ("+",), ("2",)):
+            kb.send(keys)
+        assert wait_until(lambda: wl_chromium.evaluate("document.getElementById('typed').value") == "aB=+2", 5), (
+            wl_chromium.evaluate("document.getElementById('typed').value")
+        )
+    finally:
+        kb.close()
+
+
+def test_sway_tells_which_app_is_in_front(sway_session, wl_chromium, monkeypatch):
+    import psutil
+
+    from gesturectl.actions.windows import select_window_system
+
+    for k, v in sway_session.env.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.delenv("DISPLAY", raising=False)
+    windows, why = select_window_system()
+    assert why is None and windows.name == "sway"
+    active = windows.active()
+    assert active is not None and "chromium" in active.classes
+    assert "chrom" in psutil.Process(active.pid).name()
+
+
+def test_zoom_in_a_real_chromium_on_sway(sway_session, wl_chromium, tmp_path):
+    env = sway_session.env
+    assert wl_chromium.zoom() == 1.0
+    trace = tmp_path / "zoom.jsonl"
+    write_trace(trace, DEMO_ZOOM_SCRIPT)
+
+    d = Daemon(env, tmp_path, trace, "--exit-at-end")
+    for gesture, expected in (("zoom_in", 1.1), ("zoom_in", 1.25), ("zoom_out", 1.1)):
+        line = d.next_line()
+        assert f"{gesture} -> {gesture}: sent ctrl+" in line, (line, d.err)
+        assert wait_until(lambda e=expected: abs(wl_chromium.zoom() - e) < 1e-3, 5), (line, wl_chromium.zoom())
+    assert d.wait() == 0
+    log = (tmp_path / "state" / "gesturectl.log").read_text()
+    assert "keyboard backend: wayland (a Wayland session" in log, log
+    assert wl_chromium.zoom() == pytest.approx(1.1)
+
+    # Another window in front (sway's focus, read over its IPC): the same gestures leave Chromium alone.
+    if shutil.which("foot") is None:
+        pytest.skip("the bystander part needs the foot terminal (apt-get install foot)")
+    other = subprocess.Popen(
+        ["foot", "--app-id", "bystander"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        user=sway_session.user,
+        group=sway_session.user,
+        extra_groups=[] if sway_session.user else None,
+    )
+    try:
+        assert wait_until(lambda: sway_session.focused_app() == "bystander", 15)
+        d2 = Daemon(env, tmp_path, trace, "--exit-at-end")
+        for gesture in ("zoom_in", "zoom_in", "zoom_out"):
+            line = d2.next_line()
+            assert f"{gesture} -> {gesture}: skipped: chrome is not in front" in line, line
+        assert d2.wait() == 0
+        assert wl_chromium.zoom() == pytest.approx(1.1)
+    finally:
+        other.terminate()
+        other.wait(5)
