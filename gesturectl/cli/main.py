@@ -22,7 +22,17 @@ from gesturectl import __version__
 from gesturectl.errors import GesturectlError
 
 #: The command modules, in the order `--help` lists them.
-COMMAND_MODULES = ("run", "control", "cameras", "pose", "record", "replay", "evaluate", "simple_baselines")
+COMMAND_MODULES = (
+    "run",
+    "control",
+    "cameras",
+    "autostart",
+    "pose",
+    "record",
+    "replay",
+    "evaluate",
+    "simple_baselines",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
