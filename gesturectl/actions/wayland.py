@@ -7,7 +7,8 @@ id the client chose. File descriptors travel beside the bytes (SCM_RIGHTS). Obje
 
 `WaylandConnection` connects, lists the globals (`wl_display.get_registry`), binds the ones asked for,
 sends requests, and does round trips (`wl_display.sync`) that surface protocol errors as exceptions.
-Events of objects it does not know are read and dropped.
+Other objects' events go to the handler registered for the object (`on(obj, handler)`); events of
+objects without one are read and dropped. File descriptors that come with events are queued in `fds`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import logging
 import os
 import socket
 import struct
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,6 +89,7 @@ class WaylandConnection:
     def __init__(self, path: Path | None = None, timeout_s: float = 5.0) -> None:
         self.path = path or socket_path()
         self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._timeout_s = timeout_s
         self._sock.settimeout(timeout_s)
         try:
             self._sock.connect(str(self.path))
@@ -95,6 +99,8 @@ class WaylandConnection:
         self._next_id = 2
         self._buf = b""
         self._callbacks: set[int] = set()
+        self.handlers: dict[int, Callable[[int, bytes], None]] = {}
+        self.fds: list[int] = []
         self._done: set[int] = set()
         self.globals: list[Global] = []
         self._registry = self.new_id()
@@ -144,7 +150,7 @@ class WaylandConnection:
         try:
             while True:
                 try:
-                    chunk = self._sock.recv(65536)
+                    chunk = self._recv()
                 except BlockingIOError:
                     break
                 if not chunk:
@@ -154,6 +160,38 @@ class WaylandConnection:
             self._sock.setblocking(True)
         while self._has_message():
             self._handle(self._take())
+
+    def on(self, obj: int, handler: Callable[[int, bytes], None]) -> None:
+        """Send the events of object `obj` to `handler(opcode, body)`."""
+        self.handlers[obj] = handler
+
+    def dispatch_until(self, done: Callable[[], bool], timeout_s: float) -> bool:
+        """Handle events until `done()` or the time is up; whether `done()` came true."""
+        end = time.monotonic() + timeout_s
+        try:
+            while not done():
+                left = end - time.monotonic()
+                if left <= 0:
+                    return False
+                self._sock.settimeout(left)
+                try:
+                    self._dispatch_one()
+                except ActionError as e:
+                    if "did not answer" in str(e):
+                        return done()
+                    raise
+            return True
+        finally:
+            self._sock.settimeout(self._timeout_s)
+
+    def _recv(self) -> bytes:
+        data, ancillary, _, _ = self._sock.recvmsg(65536, socket.CMSG_SPACE(28 * 4))
+        for level, kind, payload in ancillary:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                fds = array.array("i")
+                fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])
+                self.fds.extend(fds)
+        return data
 
     def _has_message(self) -> bool:
         if len(self._buf) < HEADER_SIZE:
@@ -169,7 +207,7 @@ class WaylandConnection:
     def _dispatch_one(self) -> None:
         while not self._has_message():
             try:
-                chunk = self._sock.recv(65536)
+                chunk = self._recv()
             except TimeoutError:
                 raise ActionError("the Wayland compositor did not answer") from None
             if not chunk:
@@ -191,6 +229,11 @@ class WaylandConnection:
         elif obj in self._callbacks and opcode == 0:  # wl_callback.done
             self._callbacks.discard(obj)
             self._done.add(obj)
+        elif obj in self.handlers:
+            self.handlers[obj](opcode, body)
 
     def close(self) -> None:
+        for fd in self.fds:
+            os.close(fd)
+        self.fds.clear()
         self._sock.close()

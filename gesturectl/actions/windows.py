@@ -92,6 +92,26 @@ class X11Windows(WindowSystem):
         return n
 
 
+def x11_wm_name() -> str:
+    """The EWMH window manager's name (_NET_WM_NAME of its check window), '' when none or no X11."""
+    try:
+        from Xlib import X, display
+
+        d = display.Display()
+        try:
+            root = d.screen().root
+            p = root.get_full_property(d.intern_atom("_NET_SUPPORTING_WM_CHECK"), X.AnyPropertyType)
+            if p is None:
+                return ""
+            win = d.create_resource_object("window", int(p.value[0]))
+            name = win.get_full_property(d.intern_atom("_NET_WM_NAME"), d.intern_atom("UTF8_STRING"))
+            return name.value.decode(errors="replace") if name is not None else "an EWMH window manager"
+        finally:
+            d.close()
+    except Exception:
+        return ""
+
+
 class Win32Windows(WindowSystem):
     """user32 through ctypes: GetForegroundWindow, GetWindowThreadProcessId, WM_CLOSE."""
 

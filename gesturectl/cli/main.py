@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "control",
     "cameras",
     "autostart",
+    "doctor",
     "pose",
     "record",
     "replay",

@@ -102,3 +102,19 @@ def test_zoom_in_a_real_chromium_on_sway(sway_session, wl_chromium, tmp_path):
     finally:
         other.terminate()
         other.wait(5)
+
+
+def test_doctor_under_sway_round_trips_a_key_through_the_virtual_keyboard(sway_session, tmp_path):
+    from tests.desktop.test_doctor import by_part, doctor
+
+    rc, out, err = doctor(sway_session.env, tmp_path, "--source", "demo", "--json")
+    checks = by_part(out)
+    assert checks["display"]["detail"].startswith("Wayland (sway) at wayland-"), checks["display"]
+    assert checks["keystrokes"] == {
+        **checks["keystrokes"],
+        "ok": True,
+        "detail": "wayland: a key sent through wayland reached a window of ours",
+    }
+    assert checks["focused app"]["ok"] and checks["focused app"]["detail"] == "sway: saw our probe window in front"
+    assert checks["tray"]["ok"] is False  # no X11 tray here: the truth, and not essential
+    assert rc == 0, (out, err)
