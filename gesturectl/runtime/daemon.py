@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from gesturectl.actions.dispatch import Dispatcher
-from gesturectl.commands import Command, PausedBy
+from gesturectl.commands import Command, PausedBy, PauseState
 from gesturectl.config import Config
 from gesturectl.errors import GesturectlError
 from gesturectl.gestures.pipeline import GesturePipeline
@@ -72,6 +72,12 @@ class Rebuilt:
     gestures: GesturePipeline
     dispatcher: Dispatcher
     warnings: tuple[str, ...] = ()
+
+
+def camera_off(pause: PauseState) -> bool:
+    """Whether the camera is let go of: paused by the user (CLI, tray, hotkey). Paused by the gesture it
+    keeps watching, at the idle rate, so the gesture can resume."""
+    return pause.paused and pause.by is PausedBy.USER
 
 
 class Daemon:
@@ -181,6 +187,7 @@ class Daemon:
         finally:
             self._capture.stop()
             self.engine.sink.release_all()
+            self._capture.join(2.0)  # the camera is closed (its light off) before the daemon says it stopped
         return 0
 
     def source_event(self, ev: SourceEvent) -> bool:
@@ -192,7 +199,7 @@ class Daemon:
             self.engine.reset()
             self._last_person_t = None
             log.info("source started: %s", self.opts.source)
-        elif ev.kind == "lost":
+        elif ev.kind in ("lost", "released"):
             self.engine.reset()
         elif ev.kind == "ended":
             log.info("source %s ended", self.opts.source)
@@ -246,6 +253,7 @@ class Daemon:
             o.error or o.result or f"skipped ({o.decision.skipped})",
         )
         if o.result in ("paused", "resumed"):
+            self._capture.release(camera_off(self.engine.pause))
             self._changed()
 
     def _throttled(self, wall: float) -> bool:
@@ -282,6 +290,7 @@ class Daemon:
             return self._reload()
         else:
             self.engine.command(cmd, by)
+            self._capture.release(camera_off(self.engine.pause))
         self._changed()
         return {"ok": True, "state": self.state, "paused": self.engine.pause.paused}
 
