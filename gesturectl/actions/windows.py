@@ -156,7 +156,7 @@ class MacWindows(WindowSystem):
     """The frontmost application on macOS: NSWorkspace (pyobjc's AppKit) when installed, else `osascript`
     (System Events; the first call asks for the Automation permission). Its classes are the app's name,
     the name with dashes (`Google Chrome` -> `google-chrome`, as the default config names it) and its
-    bundle id. Apps are closed by terminating their processes (AppController), not here."""
+    bundle id."""
 
     name = "macos"
     _SCRIPT = (
@@ -188,6 +188,19 @@ class MacWindows(WindowSystem):
             log.debug("frontmost app: %s", e)
             return None
         return ActiveWindow(mac_classes(name, bundle), pid, name)
+
+    def close_windows(self, pids: set[int]) -> int:
+        """Ask each app to quit, as Cmd+Q would (NSRunningApplication.terminate; needs pyobjc). Without
+        pyobjc nothing is asked here and the AppController terminates the processes instead."""
+        if self._ws is None:
+            return 0
+        from AppKit import NSRunningApplication  # type: ignore[import-not-found]
+
+        asked = 0
+        for pid in sorted(pids):
+            app = NSRunningApplication.runningApplicationWithProcessIdentifier_(int(pid))
+            asked += bool(app is not None and app.terminate())
+        return asked
 
 
 def mac_classes(name: str, bundle: str | None) -> tuple[str, ...]:

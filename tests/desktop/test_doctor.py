@@ -59,3 +59,22 @@ def test_doctor_without_a_display_names_the_fix(tmp_path):
     assert rc == 1
     assert checks["display"]["ok"] is False and "run gesturectl inside your desktop session" in checks["display"]["fix"]
     assert checks["keystrokes"]["ok"] is False and "DISPLAY" in checks["keystrokes"]["detail"]
+
+
+def test_the_tk_probe_windows_and_macos_use_round_trips_a_key(xsession, monkeypatch):
+    """Windows and macOS have no X11 or Wayland probe: doctor opens a Tk window there. Its round trip
+    is checked here, under X11 (the only desktop CI has), with the X11 keyboard."""
+    import pytest
+
+    pytest.importorskip("tkinter")
+    from gesturectl.actions.key_probe import _tk_probe
+    from gesturectl.actions.keyboard import XTestKeyboard
+    from gesturectl.actions.windows import select_window_system
+
+    for k, v in xsession.items():
+        monkeypatch.setenv(k, v)
+    kb = XTestKeyboard()
+    windows, _ = select_window_system()
+    result = _tk_probe(kb, windows, 5.0)
+    assert result.ok, result
+    assert result.focused is not None and "tk" in result.focused.classes

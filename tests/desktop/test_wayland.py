@@ -83,7 +83,7 @@ def test_zoom_in_a_real_chromium_on_sway(sway_session, wl_chromium, tmp_path):
     if shutil.which("foot") is None:
         pytest.skip("the bystander part needs the foot terminal (apt-get install foot)")
     other = subprocess.Popen(
-        ["foot", "--app-id", "bystander"],
+        ["foot", "--app-id", "bystander", "sleep", "60"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -118,3 +118,30 @@ def test_doctor_under_sway_round_trips_a_key_through_the_virtual_keyboard(sway_s
     assert checks["focused app"]["ok"] and checks["focused app"]["detail"] == "sway: saw our probe window in front"
     assert checks["tray"]["ok"] is False  # no X11 tray here: the truth, and not essential
     assert rc == 0, (out, err)
+
+
+def test_sway_asks_an_apps_windows_to_close(sway_session):
+    from gesturectl.actions.wayland_windows import SwayWindows
+
+    if shutil.which("foot") is None:
+        pytest.skip("needs the foot terminal (apt-get install foot)")
+    s = sway_session
+    proc = subprocess.Popen(
+        ["foot", "--app-id", "closeme", "sleep", "60"],
+        env=s.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        user=s.user,
+        group=s.user,
+        extra_groups=[] if s.user else None,
+    )
+    try:
+        assert wait_until(lambda: s.focused_app() == "closeme", 15)
+        windows = SwayWindows(s.env["SWAYSOCK"])
+        assert windows.close_windows({proc.pid + 999999}) == 0  # nobody's windows
+        assert windows.close_windows({proc.pid}) == 1
+        proc.wait(10)  # foot exits when its window is closed
+        assert s.focused_app() != "closeme"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
