@@ -6,6 +6,8 @@ none works, raises an error listing what was tried, why each failed and what to 
 
 - `wayland`: a virtual keyboard with the user's keymap on wlroots compositors (sway, Hyprland, river);
   see `actions/wayland_keyboard.py`.
+- `uinput`: a kernel virtual keyboard (/dev/uinput), any display server incl. GNOME/KDE Wayland; needs a
+  udev rule (see `actions/uinput_keyboard.py`).
 - `xtest`: X11's XTEST extension through python-xlib (the default on Linux/X11; no extra package).
 - `pynput`: pynput's Controller (the default on Windows and macOS).
 - `pyautogui`: pyautogui (optional: `pip install 'gesturectl[pyautogui]'`).
@@ -20,6 +22,7 @@ from collections.abc import Callable, Mapping
 
 from gesturectl.actions.keyboard_base import KeyboardBackend
 from gesturectl.actions.keys import KEYSYMS
+from gesturectl.actions.uinput_keyboard import UinputKeyboard
 from gesturectl.actions.wayland_keyboard import WaylandVirtualKeyboard
 from gesturectl.errors import ActionError, first_line
 
@@ -161,6 +164,7 @@ class PynputKeyboard(KeyboardBackend):
 #: Every keyboard backend by its config name (`daemon.keyboard`).
 BACKENDS: dict[str, Callable[[], KeyboardBackend]] = {
     "wayland": WaylandVirtualKeyboard,
+    "uinput": UinputKeyboard,
     "xtest": XTestKeyboard,
     "pynput": PynputKeyboard,
     "pyautogui": PyAutoGuiKeyboard,
@@ -181,8 +185,9 @@ def auto_order(platform: str = sys.platform, env: Mapping[str, str] | None = Non
         return ["pynput", "pyautogui"], f"{platform}: pynput first"
     if session_type(env) == "wayland":
         why = "a Wayland session (WAYLAND_DISPLAY is set): the virtual keyboard first; XTEST would reach only XWayland"
-        return ["wayland", "xtest", "pynput", "pyautogui"], why
-    return ["xtest", "pynput", "pyautogui", "wayland"], "an X11 session (DISPLAY set, no WAYLAND_DISPLAY): XTEST first"
+        return ["wayland", "uinput", "xtest", "pynput", "pyautogui"], why
+    why = "an X11 session (DISPLAY set, no WAYLAND_DISPLAY): XTEST first"
+    return ["xtest", "pynput", "pyautogui", "wayland", "uinput"], why
 
 
 def select_keyboard(preference: str = "auto") -> KeyboardBackend:
@@ -212,7 +217,7 @@ def select_keyboard(preference: str = "auto") -> KeyboardBackend:
     raise ActionError(
         "no keyboard backend works; tried:\n"
         + "\n".join(tried)
-        + "\nfix: on X11 set DISPLAY; on sway/Hyprland/river check WAYLAND_DISPLAY and XDG_RUNTIME_DIR; GNOME and KDE "
-        "Wayland need XWayland apps or an X11 session for now (docs/desktops.md); or set GESTURECTL_KEYBOARD to "
-        f"one of {', '.join(BACKENDS)}; use --dry-run to run without one"
+        + "\nfix: on X11 set DISPLAY; on sway/Hyprland/river check WAYLAND_DISPLAY and XDG_RUNTIME_DIR; on GNOME and "
+        "KDE Wayland allow /dev/uinput (the uinput line above says how; docs/desktops.md); or set "
+        f"GESTURECTL_KEYBOARD to one of {', '.join(BACKENDS)}; use --dry-run to run without one"
     )
