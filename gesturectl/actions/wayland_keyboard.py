@@ -38,7 +38,7 @@ class WaylandVirtualKeyboard(KeyboardBackend):
 
     name = "wayland"
 
-    def __init__(self, hold_s: float = 0.015) -> None:
+    def __init__(self, hold_s: float = 0.015, settle_s: float = 0.2) -> None:
         super().__init__()
         if not os.environ.get("WAYLAND_DISPLAY"):
             raise ActionError("WAYLAND_DISPLAY is not set (no Wayland session)")
@@ -64,6 +64,8 @@ class WaylandVirtualKeyboard(KeyboardBackend):
             raise
         self._shifted: set[str] = set()
         self._t0 = time.monotonic()
+        # apps learn that the seat now has a keyboard and ask for it; a key sent before that is lost
+        time.sleep(settle_s)
 
     def _send_keymap(self, text: str) -> None:
         data = text.encode() + b"\0"

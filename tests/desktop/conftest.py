@@ -194,13 +194,13 @@ SWAY_USER = os.environ.get("GESTURECTL_TEST_USER", "gesturectl-ci")
 class SwaySession:
     """A headless sway (wlroots) compositor run by an unprivileged user, with its own runtime folder."""
 
-    def __init__(self, base: Path, user: str | None) -> None:
+    def __init__(self, base: Path, user: str | None, config: str = "") -> None:
         self.base, self.user = base, user
         self.runtime = base / "rt"
         self.runtime.mkdir(mode=0o700)
         self.chown(self.runtime)
         cfg = base / "sway.conf"
-        cfg.write_text("output HEADLESS-1 resolution 1280x800\ndefault_border none\n")
+        cfg.write_text("output HEADLESS-1 resolution 1280x800\ndefault_border none\n" + config)
         cfg.chmod(0o644)
         base_env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SWAYSOCK")}
         self.log = open(base / "sway.log", "wb")  # noqa: SIM115 (closed in stop)
@@ -270,10 +270,10 @@ class SwaySession:
         except subprocess.TimeoutExpired:
             self.proc.kill()
         self.log.close()
+        shutil.rmtree(self.base, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def sway_session():
+def start_sway(config: str = "") -> SwaySession:
     """Headless sway (software rendering, no input devices) as an unprivileged user.
 
     sway is run as this user when not root; as root it runs as SWAY_USER, which must exist
@@ -295,7 +295,12 @@ def sway_session():
         user = SWAY_USER
     base = Path(tempfile.mkdtemp(prefix="gesturectl-sway-"))
     base.chmod(0o755)
-    session = SwaySession(base, user)
+    return SwaySession(base, user, config)
+
+
+@pytest.fixture(scope="session")
+def sway_session():
+    """A headless sway shared by the Wayland tests."""
+    session = start_sway()
     yield session
     session.stop()
-    shutil.rmtree(base, ignore_errors=True)

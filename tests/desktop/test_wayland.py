@@ -14,19 +14,25 @@ import pytest
 
 from gesturectl.synth.puppet import DEMO_ZOOM_SCRIPT
 from tests.daemon_helpers import Daemon, write_trace
-from tests.desktop.conftest import Chromium, wait_until
+from tests.desktop.conftest import Chromium, start_sway, wait_until
 
 
-@pytest.fixture
-def wl_chromium(sway_session):
-    s = sway_session
+def open_chromium(s):
     c = Chromium(
         s.env,
         s.folder(f"chromium-{len(list(s.base.iterdir()))}"),
         extra_args=("--ozone-platform=wayland", "--remote-allow-origins=*"),
         user=s.user,
     )
-    assert wait_until(lambda: s.focused_app() == "chromium", 20), s.swaymsg("-t", "get_tree")[:2000]
+    if not wait_until(lambda: s.focused_app() == "chromium", 20):
+        c.close()
+        pytest.fail("Chromium never got the focus: " + s.swaymsg("-t", "get_tree")[:2000])
+    return c
+
+
+@pytest.fixture
+def wl_chromium(sway_session):
+    c = open_chromium(sway_session)
     yield c
     c.close()
 
@@ -46,6 +52,35 @@ def test_the_virtual_keyboard_types_in_the_users_layout(sway_session, wl_chromiu
         )
     finally:
         kb.close()
+
+
+def test_the_keyboard_brings_its_own_keymap_whatever_layout_sway_is_set_to(monkeypatch):
+    """sway set to the German layout (y and z swapped, `=` on Shift+0): our keys still mean what our keymap
+    says, because the virtual keyboard hands its keymap to the app. Ctrl+= still zooms."""
+    from gesturectl.actions.wayland_keyboard import WaylandVirtualKeyboard
+
+    s = start_sway("input * xkb_layout de\n")
+    try:
+        c = open_chromium(s)
+        try:
+            for k, v in s.env.items():
+                monkeypatch.setenv(k, v)
+            monkeypatch.delenv("XKB_DEFAULT_LAYOUT", raising=False)
+            assert wait_until(lambda: c.evaluate("document.activeElement.id") == "typed", 10)
+            kb = WaylandVirtualKeyboard()
+            try:
+                for k in ("y", "=", "z"):
+                    kb.send((k,))
+                kb.send(("ctrl", "="))
+            finally:
+                kb.close()
+            typed = "document.getElementById('typed').value"
+            assert wait_until(lambda: c.evaluate(typed) == "y=z", 5), c.evaluate(typed)
+            assert wait_until(lambda: abs(c.zoom() - 1.1) < 1e-3, 5), c.zoom()
+        finally:
+            c.close()
+    finally:
+        s.stop()
 
 
 def test_sway_tells_which_app_is_in_front(sway_session, wl_chromium, monkeypatch):
