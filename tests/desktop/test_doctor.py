@@ -78,3 +78,19 @@ def test_the_tk_probe_windows_and_macos_use_round_trips_a_key(xsession, monkeypa
     result = _tk_probe(kb, windows, 5.0)
     assert result.ok, result
     assert result.focused is not None and "tk" in result.focused.classes
+
+
+def test_the_probe_fails_when_the_key_goes_nowhere(xsession, monkeypatch):
+    """A keyboard that sends nothing to the OS must fail the round trip (the probe is not a tautology)."""
+    from gesturectl.actions.key_probe import probe_keys
+    from gesturectl.actions.windows import select_window_system
+    from tests.fakes import RecordingKeyboard
+
+    for k, v in xsession.items():
+        monkeypatch.setenv(k, v)
+    kb = RecordingKeyboard()
+    windows, _ = select_window_system()
+    result = probe_keys(kb, windows, timeout_s=1.0)
+    assert kb.log == [("down", "g"), ("up", "g")]
+    assert not result.ok and result.detail == "a key sent through recording did not reach the focused window"
+    assert result.focused is not None and "gesturectl-doctor" in result.focused.classes

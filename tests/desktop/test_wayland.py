@@ -180,3 +180,20 @@ def test_sway_asks_an_apps_windows_to_close(sway_session):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_the_wayland_probe_fails_when_the_key_goes_nowhere(sway_session, monkeypatch):
+    from gesturectl.actions.key_probe import probe_keys
+    from gesturectl.actions.wayland_keyboard import WaylandVirtualKeyboard
+    from gesturectl.actions.wayland_windows import SwayWindows
+    from tests.fakes import RecordingKeyboard
+
+    for k, v in sway_session.env.items():
+        monkeypatch.setenv(k, v)
+    real = WaylandVirtualKeyboard()  # the seat has a keyboard, so the probe window gets the focus
+    try:
+        result = probe_keys(RecordingKeyboard(), SwayWindows(), timeout_s=1.0)
+    finally:
+        real.close()
+    assert not result.ok and "did not reach" in result.detail
+    assert result.focused is not None and result.focused.classes == ("gesturectl-doctor",)
