@@ -237,6 +237,11 @@ def select_window_system() -> tuple[WindowSystem, str | None]:
         candidates = [MacWindows]
     elif os.environ.get("WAYLAND_DISPLAY"):
         candidates, why = wayland_candidates()
+        if not candidates and os.environ.get("DISPLAY"):
+            try:  # XWayland's window manager (mutter, kwin) reports the X11 windows in front, and only those
+                return X11Windows(), f"{(why or '').split(';')[0]}; only XWayland windows are recognised in front"
+            except Exception as e:
+                log.debug("XWayland windows: %s", e)
         if not candidates:
             return WindowSystem(), why
     else:

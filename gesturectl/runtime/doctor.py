@@ -165,13 +165,16 @@ def check_keys_and_focus(preference: str) -> list[Check]:
         "" if probe.ok else "keep the focus on the probe window while doctor runs; see docs/desktops.md",
         True,
     )
-    if why:
-        return [keys, Check("focused app", False, why, focus_fix)]
+    if windows.name == "none":
+        return [keys, Check("focused app", False, why or "unknown", focus_fix)]
+    note = f" ({why})" if why else ""
     seen = probe.focused
     if seen is None:
-        return [keys, Check("focused app", False, f"{windows.name} did not say which window is in front", focus_fix)]
+        detail = f"{windows.name} did not say which window is in front{note}"
+        return [keys, Check("focused app", False, detail, focus_fix)]
     ours = seen.pid == os.getpid() or APP_ID in seen.classes
     detail = f"{windows.name}: saw " + ("our probe window in front" if ours else f"{seen.classes} (pid {seen.pid})")
+    detail += note
     return [keys, Check("focused app", ours, detail, "" if ours else focus_fix)]
 
 

@@ -94,3 +94,23 @@ def test_the_probe_fails_when_the_key_goes_nowhere(xsession, monkeypatch):
     assert kb.log == [("down", "g"), ("up", "g")]
     assert not result.ok and result.detail == "a key sent through recording did not reach the focused window"
     assert result.focused is not None and "gesturectl-doctor" in result.focused.classes
+
+
+def test_gnome_wayland_with_xwayland_recognises_xwayland_windows_and_says_only_those(xsession, monkeypatch):
+    from gesturectl.actions.windows import select_window_system
+
+    for k, v in xsession.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-0")  # as GNOME sets it; Xvfb plays XWayland
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "GNOME")
+    monkeypatch.delenv("SWAYSOCK", raising=False)
+    monkeypatch.delenv("HYPRLAND_INSTANCE_SIGNATURE", raising=False)
+    windows, why = select_window_system()
+    assert windows.name == "x11"
+    assert (
+        why == "Wayland (GNOME): GNOME tells only shell extensions which window is in front; only XWayland "
+        "windows are recognised in front"
+    )
+    monkeypatch.delenv("DISPLAY")
+    windows, why = select_window_system()
+    assert windows.name == "none" and "bindings with `when: {app: ...}` will not fire" in why
