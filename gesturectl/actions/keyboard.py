@@ -211,6 +211,7 @@ def select_keyboard(preference: str = "auto") -> KeyboardBackend:
             continue
         failed = f"; not {', '.join(t.strip() for t in tried)}" if tried else ""
         log.info("keyboard backend: %s (%s%s)", name, why, failed)
+        kb.chosen_because = why + failed
         if name == "xtest" and session_type() == "wayland":
             log.warning("keystrokes go through XWayland: only X11 (XWayland) windows will receive them")
         return kb

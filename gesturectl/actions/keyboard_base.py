@@ -13,6 +13,8 @@ class KeyboardBackend(ABC):
     """Presses and releases keys by name (names from `actions/keys.py`, `mod` already resolved)."""
 
     name = "abstract"
+    #: Why `select_keyboard` chose this backend (for the log and `doctor`).
+    chosen_because = ""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

@@ -161,7 +161,7 @@ def check_keys_and_focus(preference: str) -> list[Check]:
     keys = Check(
         "keystrokes",
         probe.ok,
-        f"{kb.name}: {probe.detail}",
+        f"{kb.name}: {probe.detail}" + (f" (chosen: {kb.chosen_because})" if kb.chosen_because else ""),
         "" if probe.ok else "keep the focus on the probe window while doctor runs; see docs/desktops.md",
         True,
     )
