@@ -57,11 +57,19 @@ def probe_keys(keyboard: KeyboardBackend, windows: WindowSystem, timeout_s: floa
         return ProbeResult(False, f"the probe window failed: {e}")
 
 
-def _focused_while(windows: WindowSystem) -> ActiveWindow | None:
-    try:
-        return windows.active()
-    except Exception:
-        return None
+def _focused_while(windows: WindowSystem, settle_s: float = 1.5) -> ActiveWindow | None:
+    """What the window system says is in front, given up to `settle_s` to catch up with the focus change."""
+    end = time.monotonic() + settle_s
+    seen = None
+    while True:
+        try:
+            seen = windows.active()
+        except Exception:
+            seen = None
+        ours = seen is not None and (seen.pid == os.getpid() or APP_ID in seen.classes)
+        if ours or time.monotonic() >= end:
+            return seen
+        time.sleep(0.05)
 
 
 def _x11_probe(keyboard: KeyboardBackend, windows: WindowSystem, timeout_s: float) -> ProbeResult:
