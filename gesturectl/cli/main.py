@@ -3,10 +3,13 @@
 gesturectl run [--source SRC] [--config FILE] [--dry-run] [--exit-at-end]
 gesturectl status [--json] | pause | resume | reload | stop
 gesturectl cameras
+gesturectl autostart enable|disable|status [--method xdg|systemd]
+gesturectl doctor [--source SRC] [--json]
 gesturectl pose IMAGE|VIDEO ... [-o OUT] [--json] [--coco] [--model lite|full|FILE]
 gesturectl record --source SRC -o trace.jsonl [--layout coco17|blazepose33]
 gesturectl replay TRACE [--config FILE] [--json]
 gesturectl eval DIR [--config FILE] [--json]
+gesturectl serve [--host 127.0.0.1] [--port 8000] [--model lite|full|FILE] [--token TOKEN]
 gesturectl export-simple-baselines [CHECKPOINT] --layers 50 --input 256x192 -o model.onnx
 gesturectl train-simple-baselines --annotations A.json --images DIR -o model.pth
 """
@@ -32,6 +35,7 @@ COMMAND_MODULES = (
     "record",
     "replay",
     "evaluate",
+    "serve",
     "simple_baselines",
 )
 
