@@ -17,6 +17,7 @@ from typing import Literal
 from gesturectl.gestures.spec import Condition
 
 Unit = Literal["sw", "sw/s", "s", ""]
+BlockerKind = Literal["condition", "hold", "motion", "engage", "state"]
 State = Literal["no_body", "missing", "not_engaged", "refractory", "cooldown", "rearm", "progress", "fired"]
 
 # Speeds are noisier than positions: their slack is this many sw/s per sw of positional slack.
@@ -37,19 +38,23 @@ class Blocker:
         value: what was measured (None when a point was out of view, or for a state such as refractory).
         threshold: the limit the value must pass (with any hysteresis applied).
         unit: "sw", "sw/s" or "s" ("" when there is no number).
+        kind: "condition" (a condition of the phase fails), "hold" (the phase has not held long
+            enough), "motion" (its motion is not complete), "engage" (the engage gate is off) or
+            "state" (nobody in view, a point out of view, refractory, cooldown, re-arming).
     """
 
     condition: str
     value: float | None
     threshold: float | None
     unit: Unit
+    kind: BlockerKind = "condition"
 
     def words(self) -> str:
-        """One line for people: 'speed(left_wrist) < 0.60 sw/s (is 0.93)'."""
-        unit = f" {self.unit}" if self.unit else ""
+        """One line for people: 'speed(left_wrist) < 0.60 (is 0.93 sw/s)'."""
         if self.value is None:
             return self.condition
-        return f"{self.condition}{unit} (is {self.value:.2f})"
+        unit = f" {self.unit}" if self.unit else ""
+        return f"{self.condition} (is {self.value:.2f}{unit})"
 
     def shortfall(self) -> float:
         """How far the value is from passing, in its unit (inf when unknown)."""
@@ -77,6 +82,8 @@ class GestureProgress:
         cooldown_left_s / refractory_left_s: seconds until the gesture may fire again.
         engaged: whether the engage gate is on this frame.
         blocking: the first thing keeping it from progressing, or None.
+        conditions_met / conditions: of the current phase's conditions (checked in order), how many
+            held before the first that failed, and how many it has.
     """
 
     gesture: str
@@ -93,6 +100,8 @@ class GestureProgress:
     refractory_left_s: float
     engaged: bool
     blocking: Blocker | None
+    conditions_met: int = 0
+    conditions: int = 0
 
     @property
     def phase_fraction(self) -> float:
@@ -162,10 +171,10 @@ def blocker(fail: Fail) -> Blocker:
 
 
 def _missing(c: Condition) -> Blocker:
-    return Blocker(f"{' or '.join(c.read_points()) or 'a point'} out of view", None, None, "")
+    return Blocker(f"{' or '.join(c.read_points()) or 'a point'} out of view", None, None, "", "state")
 
 
 def missing_points(needed: list[str], present: object) -> Blocker:
     """The blocker for a gesture whose points are not all in view."""
     gone = [n for n in needed if n not in present]  # type: ignore[operator]
-    return Blocker(f"{', '.join(gone)} out of view", None, None, "")
+    return Blocker(f"{', '.join(gone)} out of view", None, None, "", "state")

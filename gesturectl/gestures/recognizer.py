@@ -39,9 +39,9 @@ class EngageGate:
         """Why the gate was off on the last frame (call only when it was)."""
         if self._fail is not None:
             b = blocker(self._fail)
-            return Blocker(f"engage: {b.condition}", b.value, b.threshold, b.unit)
+            return Blocker(f"engage: {b.condition}", b.value, b.threshold, b.unit, "engage")
         held = 0.0 if self._since is None else self._t - self._since
-        return Blocker("engage held", held, self._hold_s, "s")
+        return Blocker(f"engage held {self._hold_s:.2f} s", held, self._hold_s, "s", "engage")
 
     def update(self, frame: BodyFrame) -> bool:
         if self._empty:
@@ -133,7 +133,7 @@ class Recognizer:
             if last is not None and last.gesture != m.name:
                 left = self.spec.refractory_s - (self._t - last.t)
                 if left > 1e-9:
-                    refractory = Blocker(f"refractory after {last.gesture}", left, self.spec.refractory_s, "s")
+                    refractory = Blocker(f"refractory after {last.gesture}", left, self.spec.refractory_s, "s", "state")
             out.append(m.progress(engage, refractory, self._fired == m.name))
         return tuple(out)
 
@@ -153,5 +153,5 @@ def _no_body(name: str, phases: int, t: float) -> GestureProgress:
         cooldown_left_s=0.0,
         refractory_left_s=0.0,
         engaged=False,
-        blocking=Blocker("nobody in view (both shoulders needed)", None, None, ""),
+        blocking=Blocker("nobody in view (both shoulders needed)", None, None, "", "state"),
     )

@@ -260,6 +260,8 @@ class SequenceMatcher:
             refractory_left_s=refractory.value or 0.0 if refractory is not None else 0.0,
             engaged=engage is None,
             blocking=block,
+            conditions_met=cur.spec.when.index(cur.fail[0]) if cur.fail is not None else len(cur.spec.when),
+            conditions=len(cur.spec.when),
         )
 
     def _phase_reached(self, t: float) -> int:
@@ -292,22 +294,24 @@ class SequenceMatcher:
         if self._spent:
             first = self._phases[0]
             if first.fail is None:
-                return "rearm", Blocker(f"release {first.spec.name or 'the pose'} to fire again", None, None, "")
+                return "rearm", Blocker(
+                    f"release {first.spec.name or 'the pose'} to fire again", None, None, "", "state"
+                )
             if cooldown_left > 0:
-                return "cooldown", Blocker("cooldown", cooldown_left, self.spec.cooldown_s, "s")
-            return "rearm", Blocker("repeats while the motion goes on", None, None, "")
+                return "cooldown", Blocker("cooldown", cooldown_left, self.spec.cooldown_s, "s", "state")
+            return "rearm", Blocker("repeats while the motion goes on", None, None, "", "state")
         if cur.fail is not None:
             return "progress", blocker(cur.fail)
         name = cur.spec.name or f"phase {k + 1}"
         if cur.held < cur.spec.hold_s - 1e-9:
-            return "progress", Blocker(f"{name} held", cur.held, cur.spec.hold_s, "s")
+            return "progress", Blocker(f"{name} held {cur.spec.hold_s:.2f} s", cur.held, cur.spec.hold_s, "s", "hold")
         m = cur.spec.motion
         if m is not None and cur.moved < abs(m.by):
             verb = "grows" if m.by > 0 else "shrinks"
             what = f"{_quantity_words(m.change)} {verb} by {abs(m.by):.2f} within {m.within_s:g} s"
-            return "progress", Blocker(what, cur.moved, abs(m.by), "sw")
+            return "progress", Blocker(what, cur.moved, abs(m.by), "sw", "motion")
         if cooldown_left > 0:
-            return "cooldown", Blocker("cooldown", cooldown_left, self.spec.cooldown_s, "s")
+            return "cooldown", Blocker("cooldown", cooldown_left, self.spec.cooldown_s, "s", "state")
         return "progress", None
 
 

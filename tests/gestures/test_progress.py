@@ -60,7 +60,7 @@ def test_a_hold_released_early_reports_the_hold():
     events, recs = _records([M("x_above_head", 0.6), M("x_above_head", 0.5), M("rest", 0.8)], "pause")
     assert events == []
     holding = [p for p in recs if p.blocking is not None and p.blocking.unit == "s"]
-    assert holding and holding[-1].blocking.condition == "x_above_head held"
+    assert holding and holding[-1].blocking.condition == "x_above_head held 1.00 s"
     best = max(p.hold_s for p in recs)
     assert 0.3 < best < 1.0 and recs[-1].hold_s == 0.0
 
