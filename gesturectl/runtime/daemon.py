@@ -239,12 +239,7 @@ class Daemon:
             }
             if o.decision.action is not None and o.error is None:
                 self._latencies.append(o.latency_s)
-        log.info(
-            "%s -> %s: %s",
-            o.decision.event.gesture,
-            o.decision.action_name,
-            o.error or o.result or f"skipped ({o.decision.skipped})",
-        )
+        (log.warning if o.error is not None else log.info)("%s", o.log_line())
         if o.result in ("paused", "resumed"):
             self._changed()
 
