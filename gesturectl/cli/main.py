@@ -1,6 +1,7 @@
 """`gesturectl COMMAND ...`: parse the command line, run the command, turn errors into one clear line.
 
-gesturectl run [--source SRC] [--config FILE] [--dry-run] [--exit-at-end]
+gesturectl run [--source SRC] [--config FILE] [--dry-run] [--exit-at-end] [--preview]
+gesturectl preview [--source SRC] [--config FILE]
 gesturectl status [--json] | pause | resume | reload | stop
 gesturectl cameras
 gesturectl pose IMAGE|VIDEO ... [-o OUT] [--json] [--coco] [--model lite|full|FILE]
@@ -25,6 +26,7 @@ from gesturectl.errors import GesturectlError
 #: The command modules, in the order `--help` lists them.
 COMMAND_MODULES = (
     "run",
+    "preview",
     "control",
     "cameras",
     "pose",
