@@ -49,6 +49,8 @@ EDGES: dict[str, tuple[str, ...]] = {
     "pynput": ("gesturectl.actions",),
     "Xlib": ("gesturectl.actions", "gesturectl.runtime.tray"),
     "pystray": ("gesturectl.runtime.tray",),
+    "desktop_notifier": ("gesturectl.runtime.notify",),
+    "tkinter": ("gesturectl.runtime.preview.window",),
     "psutil": ("gesturectl.actions",),
     "subprocess": ("gesturectl.actions", "gesturectl.runtime", "gesturectl.cli"),
 }
