@@ -61,6 +61,8 @@ class Status:
     dry_run: bool
     uptime_s: float
     stage_ms: dict[str, float] = field(default_factory=dict)
+    person_in_view: bool = False
+    gestures: list[dict] | None = None
 
     def to_dict(self) -> dict:
         return {"ok": True, **asdict(self)}
@@ -108,6 +110,7 @@ class Daemon:
         self._last_event: dict | None = None
         self._latencies: deque[float] = deque(maxlen=500)
         self._last_person_t: float | None = None
+        self._in_view = False
         self._last_processed: float | None = None
         self._started = time.monotonic()
         self._view: ViewSlot | None = None  # a preview window's slot, when one is open
@@ -152,6 +155,7 @@ class Daemon:
                 dry_run=self.opts.dry_run,
                 uptime_s=round(time.monotonic() - self._started, 1),
                 stage_ms={k: round(v, 2) for k, v in self.engine.timer.ms_per_call().items()},
+                person_in_view=self._in_view,
             )
 
     @property
@@ -239,10 +243,14 @@ class Daemon:
             return
         if self.pose_error is not None:
             self._pose_failed(None)
+        in_view = self.engine.last_pose is not None
         with self._lock:
             self._frames += 1
-            if self.engine.last_pose is not None:
+            if in_view:
                 self._last_person_t = captured.wall
+            came_or_left, self._in_view = in_view != self._in_view, in_view
+        if came_or_left:  # the tray shows "nobody in view"
+            self._changed()
         for o in outcomes:
             self._record(o)
             self._on_outcome(o)
@@ -270,6 +278,8 @@ class Daemon:
                 "result": o.result,
                 "error": o.error,
                 "skipped": o.decision.skipped,
+                "line": o.log_line(),
+                "at": time.strftime("%H:%M:%S"),
             }
             if o.decision.action is not None and o.error is None:
                 self._latencies.append(o.latency_s)
@@ -278,8 +288,7 @@ class Daemon:
         if slot is not None:
             kind = "failed" if o.error is not None else ("skipped" if o.decision.skipped else "sent")
             slot.toast(o.decision.event.gesture, o.log_line(), kind)
-        if o.result in ("paused", "resumed"):
-            self._changed()
+        self._changed()  # the tray's tooltip shows the last event
 
     def _throttled(self, wall: float) -> bool:
         """Idle (nobody in view for a while, or paused): look at only `idle_fps` frames a second."""

@@ -94,7 +94,7 @@ class StateReporter:
                 )
             self._told = st.state if st.state in ("no camera", "pose model error") else None
         if self.tray is not None:
-            self.tray.set_state(st.state)
+            self.tray.set_state(st)
 
 
 def start_input_watch(d: DaemonConfig, sink, say: Say):
