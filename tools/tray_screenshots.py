@@ -42,9 +42,10 @@ def _shot(env: dict, tmp: Path, source: str, pause: bool) -> Image.Image:
     try:
         wid: list[str] = []
         for _ in range(100):  # the icon docks once the daemon is up
-            wid = subprocess.run(
+            found = subprocess.run(
                 ["xdotool", "search", "--classname", "gesturectlSystemTrayIcon"], env=env, capture_output=True, text=True
-            ).stdout.split()
+            )
+            wid = found.stdout.split()
             if wid:
                 break
             time.sleep(0.2)

@@ -1,6 +1,6 @@
 """The tray icon on a real system tray (tint2 under Xvfb): it docks, its title and icon follow the daemon's
-state (watching, paused) and the title names the last event. (A synthetic click on the docked icon did not reach pystray's handler
-under tint2, so the click action is not exercised here.)"""
+state (watching, paused) and the title names the last event. (A synthetic click on the docked icon did not
+reach pystray's handler under tint2, so the click action is not exercised here.)"""
 
 from __future__ import annotations
 
