@@ -42,9 +42,8 @@ def _shot(env: dict, tmp: Path, source: str, pause: bool) -> Image.Image:
     try:
         wid: list[str] = []
         for _ in range(100):  # the icon docks once the daemon is up
-            found = subprocess.run(
-                ["xdotool", "search", "--classname", "gesturectlSystemTrayIcon"], env=env, capture_output=True, text=True
-            )
+            search = ["xdotool", "search", "--classname", "gesturectlSystemTrayIcon"]
+            found = subprocess.run(search, env=env, capture_output=True, text=True)
             wid = found.stdout.split()
             if wid:
                 break
