@@ -318,6 +318,9 @@ class Daemon:
         """Carry out one command on the loop's thread."""
         if cmd is Command.STATUS:
             return self.status().to_dict()
+        if cmd is Command.GESTURES:  # on the loop's thread: the records of the frame it processed last
+            records = [p.to_dict() for p in self.engine.gestures.progress()]
+            return {**self.status().to_dict(), "gestures": records}
         if cmd is Command.STOP:
             self._stop.set()
         elif cmd is Command.RELOAD:
