@@ -7,12 +7,30 @@ whole recorded stream (a trace, a puppet script) and returns its events.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Protocol
 
 from gesturectl.gestures.progress import GestureProgress
 from gesturectl.gestures.recognizer import Recognizer
 from gesturectl.gestures.smoothing import PoseSmoother
 from gesturectl.gestures.spec import RecognizerSpec
 from gesturectl.types import GestureEvent, Pose
+
+
+class GestureStage(Protocol):
+    """What the engine needs of the gesture stage: `Pose | None` in, events out; `reset()` when the stream is cut."""
+
+    def update(self, pose: Pose | None) -> list[GestureEvent]: ...
+
+    def reset(self) -> None: ...
+
+    def progress(self) -> tuple[GestureProgress, ...]:
+        """Each gesture's progress record for the last frame (read only by preview, status, explain)."""
+        ...
+
+    @property
+    def engaged(self) -> bool:
+        """Whether the engage gate was on for the last frame."""
+        ...
 
 
 class GesturePipeline:
@@ -40,6 +58,10 @@ class GesturePipeline:
     def progress(self) -> tuple[GestureProgress, ...]:
         """Each enabled gesture's progress on the last frame (see `Recognizer.progress`)."""
         return self.recognizer.progress()
+
+    @property
+    def engaged(self) -> bool:
+        return self.recognizer.engaged
 
 
 def recognize(spec: RecognizerSpec, stream: Iterable[tuple[float, Pose | None]]) -> list[GestureEvent]:

@@ -63,16 +63,16 @@ def test_tray_icon_docks_and_shows_the_state(xsession, tmp_path):
                 lambda: xdotool(env, "search", "--classname", "gesturectlSystemTrayIcon").split("\n")[0], 15
             )
             assert wid, "\n".join(d.err)
-            assert wait_until(lambda: _title(env, wid).startswith("gesturectl: watching"), 10), _title(env, wid)
+            assert wait_until(lambda: _title(env, wid).startswith("gesturectl: watching"), 30), _title(env, wid)
             assert "zoom_in -> zoom_in" in d.next_line(30)
             last = "; last: zoom_in -> hotkey ctrl+= [dry run] at "
-            assert wait_until(lambda: _title(env, wid).startswith("gesturectl: watching" + last), 10), _title(env, wid)
+            assert wait_until(lambda: _title(env, wid).startswith("gesturectl: watching" + last), 30), _title(env, wid)
             assert _near(_icon_pixel(env, wid), KIND_COLOURS["active"])
             assert d.control("pause")["paused"] is True
-            assert wait_until(lambda: _title(env, wid).startswith("gesturectl: paused" + last), 10)
-            assert wait_until(lambda: _near(_icon_pixel(env, wid), KIND_COLOURS["paused"]), 10)
+            assert wait_until(lambda: _title(env, wid).startswith("gesturectl: paused" + last), 30)
+            assert wait_until(lambda: _near(_icon_pixel(env, wid), KIND_COLOURS["paused"]), 30)
             assert d.control("resume")["paused"] is False
-            assert wait_until(lambda: _title(env, wid).startswith("gesturectl: watching"), 10)
+            assert wait_until(lambda: _title(env, wid).startswith("gesturectl: watching"), 30)
         finally:
             d.stop()
     finally:
