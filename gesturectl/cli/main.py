@@ -9,6 +9,7 @@ gesturectl record --source SRC -o trace.jsonl [--layout coco17|blazepose33]
 gesturectl replay TRACE [--config FILE] [--json]
 gesturectl explain TRACE|VIDEO|demo [--gesture G] [--json]
 gesturectl eval DIR [--config FILE] [--json]
+gesturectl serve [--host 127.0.0.1] [--port 8000] [--model lite|full|FILE] [--token TOKEN]
 gesturectl export-simple-baselines [CHECKPOINT] --layers 50 --input 256x192 -o model.onnx
 gesturectl train-simple-baselines --annotations A.json --images DIR -o model.pth
 """
@@ -34,6 +35,7 @@ COMMAND_MODULES = (
     "replay",
     "explain",
     "evaluate",
+    "serve",
     "simple_baselines",
 )
 
