@@ -51,7 +51,7 @@ EDGES: dict[str, tuple[str, ...]] = {
     "Xlib": ("gesturectl.actions", "gesturectl.runtime.tray"),
     "pystray": ("gesturectl.runtime.tray",),
     "desktop_notifier": ("gesturectl.runtime.notify",),
-    "tkinter": ("gesturectl.runtime.preview.window",),
+    "tkinter": ("gesturectl.runtime.preview.window", "gesturectl.actions.key_probe"),
     "fastapi": ("gesturectl.service.app", "gesturectl.service.server"),
     "starlette": ("gesturectl.service.app",),
     "uvicorn": ("gesturectl.service.server",),
