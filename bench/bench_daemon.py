@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """What the daemon costs: CPU seconds per wall-clock second of `gesturectl run` (dry run), on a person
-video, on the same video while paused, and on an empty scene, measured in the same run; the ratios are
-against the active case. Needs ../shared (the real video).
+video, on the same video while paused, on an empty scene and, when a display is there ($DISPLAY), on the
+person video with the preview window open (`run --preview`), measured in the same run; the ratios are
+against the active case (whose preview is closed: the loop then only tests `is None` once a frame).
+Needs ../shared (the real video) or --video.
 
-    python bench/bench_daemon.py [--seconds 12] [--model full|lite] [--people [--repeats 2]]
+    python bench/bench_daemon.py [--seconds 12] [--model full|lite] [--video PATH] [--people [--repeats 2]]
 
 `--people` measures instead the cost of following everyone with one person in view: the daemon with
 `pose.max_people: 4` (MoveNet finds people every recheck_s, one BlazePose crop per person) against
@@ -51,7 +53,13 @@ def looped_video(src: Path, dst: Path, seconds: float, blank: bool = False) -> P
 
 
 def measure(
-    source: Path, tmp: Path, model: str, pause: bool, max_people: int | None = None, src: Path | None = None
+    source: Path,
+    tmp: Path,
+    model: str,
+    pause: bool,
+    preview: bool = False,
+    max_people: int | None = None,
+    src: Path | None = None,
 ) -> tuple[float, float]:
     cfg = tmp / f"cfg_{model}_{max_people}.yaml"
     people = "" if max_people is None else f"  max_people: {max_people}\n"
@@ -59,7 +67,8 @@ def measure(
     env = dict(os.environ, GESTURECTL_RUNTIME_DIR=str(tmp / "rt"), GESTURECTL_STATE_DIR=str(tmp / "st"))
     if src is not None:  # another source tree of gesturectl (e.g. an export of main), run with this Python
         env["PYTHONPATH"] = str(src)
-    env.pop("DISPLAY", None)
+    if not preview:
+        env.pop("DISPLAY", None)
     p = subprocess.Popen(
         [
             sys.executable,
@@ -72,6 +81,7 @@ def measure(
             "--exit-at-end",
             "--config",
             str(cfg),
+            *(["--preview"] if preview else []),
         ],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -97,24 +107,27 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=12.0)
     ap.add_argument("--model", default="full")
+    ap.add_argument("--video", type=Path, default=VIDEO, help="a video of a person (default: ../shared's)")
     ap.add_argument("--people", action="store_true", help="everyone (max_people 4) against one person (1)")
     ap.add_argument("--repeats", type=int, default=2)
     ap.add_argument("--peer-src", type=Path, help="with --people: also run this gesturectl source tree (baseline)")
     args = ap.parse_args()
-    if not VIDEO.exists():
-        sys.exit(f"needs {VIDEO}")
+    if not args.video.exists():
+        sys.exit(f"needs {args.video}")
     if args.people:
         people_bench(args)
         return
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
-        person = looped_video(VIDEO, tmp / "person.mp4", args.seconds)
-        empty = looped_video(VIDEO, tmp / "empty.mp4", args.seconds, blank=True)
+        person = looped_video(args.video, tmp / "person.mp4", args.seconds)
+        empty = looped_video(args.video, tmp / "empty.mp4", args.seconds, blank=True)
         rows = [
             ("person in view, active", measure(person, tmp, args.model, False)),
             ("person in view, paused", measure(person, tmp, args.model, True)),
             ("nobody in view", measure(empty, tmp, args.model, False)),
         ]
+        if os.environ.get("DISPLAY"):
+            rows.append(("person, preview open", measure(person, tmp, args.model, False, preview=True)))
     base = rows[0][1][0]
     print(f"gesturectl run, model {args.model}, 576x576 video at 30 fps, dry run ({os.cpu_count()} cores)")
     for name, (cpu, rss) in rows:
@@ -131,10 +144,10 @@ def people_bench(args: argparse.Namespace) -> None:
     cpu: dict[str, list[float]] = {name: [] for name in runs}
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
-        person = looped_video(VIDEO, tmp / "person.mp4", args.seconds)
+        person = looped_video(args.video, tmp / "person.mp4", args.seconds)
         for _ in range(args.repeats):
             for name, (n, src) in runs.items():
-                cpu[name].append(measure(person, tmp, args.model, False, n, src)[0])
+                cpu[name].append(measure(person, tmp, args.model, False, max_people=n, src=src)[0])
     mean = {name: float(np.mean(v)) for name, v in cpu.items()}
     base_name = next(iter(runs))
     print(

@@ -47,7 +47,7 @@ def posture_check(conditions: Sequence[Condition], min_score: float) -> EngageCh
         if got is None:
             return False
         points, sw = got
-        return check(BodyFrame(pose.t, points, {}, sw), 0.0)
+        return check(BodyFrame(pose.t, points, {}, sw), 0.0) is None  # None: no condition fails
 
     return engaged
 

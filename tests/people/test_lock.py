@@ -137,3 +137,15 @@ def test_the_lock_stays_with_the_user_while_two_people_cross():
     last = stage.last.scene
     assert sorted(p.track_id for p in last.people) == [0, 1]  # both kept their identities
     assert last.person(0).pose.keypoints[:, 0].mean() > last.person(1).pose.keypoints[:, 0].mean()
+
+
+def test_the_engage_and_take_over_checks_read_the_postures():
+    from gesturectl.runtime.selection import BOTH_HANDS_UP, engage_check, posture_check
+    from gesturectl.synth.puppet import POSTURES, render
+
+    engaged, hands_up = engage_check(CFG.gestures), posture_check(BOTH_HANDS_UP, 0.5)
+    pose = {
+        name: render(POSTURES[name], USER_CAM, 0.0) for name in ("hands_together", "rest", "both_up", "x_above_head")
+    }
+    assert [engaged(pose[n]) for n in pose] == [True, False, False, False]
+    assert [hands_up(pose[n]) for n in pose] == [False, False, True, False]
