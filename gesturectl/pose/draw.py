@@ -100,7 +100,9 @@ def limb_side(a: str, b: str) -> str:
     return sa if sa == sb else "centre"
 
 
-def draw_pose(image: np.ndarray, pose: Pose, min_score: float = 0.5, roi: Roi | None = None) -> np.ndarray:
+def draw_pose(
+    image: np.ndarray, pose: Pose, min_score: float = 0.5, roi: Roi | None = None, muted: bool = False
+) -> np.ndarray:
     """Return a copy of a BGR image with the pose drawn on it.
 
     Args:
@@ -108,11 +110,12 @@ def draw_pose(image: np.ndarray, pose: Pose, min_score: float = 0.5, roi: Roi | 
         pose: keypoints in the image's pixels.
         min_score: joints below this score are drawn as hollow grey rings and their limbs hidden.
         roi: optionally, the rotated square the landmark model looked at.
+        muted: draw it all in grey (a bystander, not the person in control).
     """
     out = image.copy()
     if roi is not None:
         cv2.polylines(out, [np.round(roi.corners()).astype(np.int32)], True, ROI_COLOUR, 1, cv2.LINE_AA)
-    _draw_into(out, pose, min_score, muted=False)
+    _draw_into(out, pose, min_score, muted=muted)
     return out
 
 

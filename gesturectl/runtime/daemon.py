@@ -185,22 +185,26 @@ class Daemon:
         self._view = slot
 
     def _publish(self, slot: ViewSlot, captured: Captured) -> None:
-        item, pose = captured.item, self.engine.last_pose
+        item, pose, sel = captured.item, self.engine.last_pose, self.engine.last_selection
+        people = sel.scene.people if sel is not None else ()
+        poses = tuple(p.pose for p in people) if people else (() if pose is None else (pose,))
+        user = next((i for i, p in enumerate(people) if sel and p.track_id == sel.controlling), None)
         image = item.image if isinstance(item, Frame) else None
-        size = item.size if isinstance(item, Frame) else (pose.image_size if pose is not None else (640, 480))
+        size = item.size if isinstance(item, Frame) else (poses[0].image_size if poses else (640, 480))
         fps, cpu = self._meter.tick(captured.wall)
         gestures = self.engine.gestures
         slot.put(
             View(
                 image=image,
                 image_size=size,
-                poses=() if pose is None else (pose,),
+                poses=poses,
                 progress=gestures.progress(),
                 engaged=gestures.engaged,
                 state=self.state,
                 fps=fps,
                 stage_ms=self.engine.timer.ms_per_call(),
                 cpu_percent=cpu,
+                controlling=user if people else (0 if poses else None),
             )
         )
 

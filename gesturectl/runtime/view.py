@@ -44,13 +44,14 @@ class View:
     Attributes:
         image: the frame (H×W×3 BGR) or None for a trace (a blank canvas of `image_size`).
         image_size: (width, height) the poses' pixels refer to.
-        poses: every tracked person (the engine gives one today).
+        poses: every person in view (the pose model's people, after limb ownership).
         progress: each enabled gesture's record for this frame.
         engaged: whether the engage gate is on.
         state: the daemon's state ("running", "paused", "no camera", ...).
         fps: frames processed per second, lately.
         stage_ms: CPU milliseconds per call of each stage (pose, gestures, action).
         cpu_percent: the process's CPU use lately (100 = one core).
+        controlling: index in `poses` of the person in control (the user), None when nobody holds the lock.
     """
 
     image: np.ndarray | None
@@ -62,6 +63,7 @@ class View:
     fps: float = 0.0
     stage_ms: dict[str, float] = field(default_factory=dict)
     cpu_percent: float = 0.0
+    controlling: int | None = None
 
 
 class ViewSlot:

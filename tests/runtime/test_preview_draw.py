@@ -84,3 +84,16 @@ def test_ppm_is_what_tk_reads():
     img[0, 0] = (1, 2, 3)  # BGR
     data = ppm(img)
     assert data.startswith(b"P6 3 2 255\n") and data[len(b"P6 3 2 255\n") :][:3] == bytes([3, 2, 1])
+
+
+def test_everyone_is_drawn_and_only_the_user_in_colour():
+    from gesturectl.pose.draw import BYSTANDER_COLOUR, SIDE_COLOURS
+    from gesturectl.synth.puppet import POSTURES, Camera, render
+
+    user = render(POSTURES["rest"], Camera(SIZE, 110.0, (200.0, 200.0)), 0.0)
+    other = render(POSTURES["rest"], Camera(SIZE, 90.0, (470.0, 180.0)), 0.0)
+    image = np.zeros((480, 640, 3), np.uint8)
+    img = draw.render(View(image, SIZE, (other, user), (), False, "running", controlling=1))
+    for pose, colour in ((user, SIDE_COLOURS["left"]), (other, BYSTANDER_COLOUR)):
+        x, y = draw.to_canvas(pose, SIZE).keypoints[CocoJoint.LEFT_SHOULDER].round().astype(int)
+        assert _px(img, x, y) == colour

@@ -148,12 +148,14 @@ def _image_area(view: View) -> np.ndarray:
             cv2.line(area, (0, y), (w, y), (40, 40, 40), 1)
     else:
         area = cv2.resize(cv2.flip(view.image, 1), (w, IMAGE_H), interpolation=cv2.INTER_AREA)
-    for pose in view.poses:
-        shown = to_canvas(pose, view.image_size)
+    order = sorted(range(len(view.poses)), key=lambda i: i == view.controlling)  # the user drawn last, on top
+    for i in order:
+        shown = to_canvas(view.poses[i], view.image_size)
         if view.image is None:
-            draw_figure(area, shown)
+            if i == view.controlling or len(view.poses) == 1:
+                draw_figure(area, shown)
         else:
-            area = draw_pose(area, shown)
+            area = draw_pose(area, shown, muted=i != view.controlling)  # bystanders grey
     return area
 
 
