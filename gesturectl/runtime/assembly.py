@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from gesturectl.actions.dispatch import Dispatcher, ForegroundApp
 from gesturectl.actions.sink import ActionSink
 from gesturectl.actions.spec import AppSpec
-from gesturectl.config import Config
+from gesturectl.config import Config, config_warnings
 from gesturectl.gestures.pipeline import GesturePipeline
 from gesturectl.runtime.daemon import Daemon, DaemonOptions, Rebuilt, Status
 from gesturectl.runtime.engine import Engine, EstimatorFactory, Outcome
@@ -60,7 +60,8 @@ class Edges:
 def rebuild(cfg: Config, edges: Edges) -> Rebuilt:
     """The config-dependent parts: the gesture pipeline and the dispatcher (and warnings to show)."""
     dispatcher = Dispatcher(cfg.bindings, cfg.actions, cfg.apps, edges.foreground_for(cfg.apps))
-    return Rebuilt(cfg, GesturePipeline(cfg.gestures), dispatcher, tuple(edges.check_apps(cfg.apps)))
+    warnings = (*edges.check_apps(cfg.apps), *config_warnings(cfg))
+    return Rebuilt(cfg, GesturePipeline(cfg.gestures), dispatcher, warnings)
 
 
 def build_daemon(
