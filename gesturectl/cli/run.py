@@ -63,7 +63,48 @@ def print_outcome(o) -> None:
     print(f"{e.t:8.3f}s  {e.gesture}{rep} -> {d.action_name}: {what}  [{o.latency_s * 1000:.1f} ms]", flush=True)
 
 
+#: The signals that ask the daemon to stop (those this platform has).
+STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGBREAK")
+
+
+class StopSignals:
+    """Every stop signal, from the first moment of `run` to the last.
+
+    Before the daemon's loop exists a signal ends start-up at once (nothing is pressed yet); once it
+    exists, a signal only asks the loop to stop, so a hotkey in progress completes and every key is
+    released before the process ends. (SIGHUP and SIGQUIT used to end the process on the spot,
+    sometimes between a key's press and its release.)
+    """
+
+    def __init__(self) -> None:
+        self.received: int | None = None
+        self._stop = None
+
+    def install(self) -> None:
+        for name in STOP_SIGNALS:
+            sig = getattr(signal, name, None)
+            if sig is not None:
+                signal.signal(sig, self._handle)
+
+    def stop_with(self, stop) -> None:
+        """From now on a signal calls `stop()` (at once, if one came already)."""
+        self._stop = stop
+        if self.received is not None:
+            stop()
+
+    def _handle(self, signum, frame) -> None:
+        first = self.received is None
+        self.received = signum
+        if self._stop is None:
+            raise KeyboardInterrupt
+        if first:
+            log.info("signal %s: stopping", signal.Signals(signum).name)
+        self._stop()
+
+
 def run_daemon(args: argparse.Namespace) -> int:
+    signals = StopSignals()
+    signals.install()
     from gesturectl.config import load_config
     from gesturectl.runtime.control import InstanceLock
 
@@ -74,12 +115,14 @@ def run_daemon(args: argparse.Namespace) -> int:
     lock = InstanceLock()
     lock.acquire()
     try:
-        return _run(args, cfg, cfg_path, source, log_path)
+        return _run(args, cfg, cfg_path, source, log_path, signals)
     finally:
         lock.release()
 
 
-def _run(args: argparse.Namespace, cfg, cfg_path: Path | None, source: str, log_path: Path) -> int:
+def _run(
+    args: argparse.Namespace, cfg, cfg_path: Path | None, source: str, log_path: Path, signals: StopSignals
+) -> int:
     from gesturectl.commands import Command
     from gesturectl.config import load_config
     from gesturectl.runtime.assembly import build_daemon
@@ -96,6 +139,7 @@ def _run(args: argparse.Namespace, cfg, cfg_path: Path | None, source: str, log_
     reporter = StateReporter(say)
     opts = DaemonOptions(source, cfg_path, args.dry_run, args.exit_at_end)
     daemon, first = build_daemon(cfg, opts, edges, lambda: load_config(cfg_path), print_outcome, reporter)
+    signals.stop_with(daemon.stop)
     for w in first.warnings:
         say(w)
     server = ControlServer(daemon.command)
@@ -103,8 +147,6 @@ def _run(args: argparse.Namespace, cfg, cfg_path: Path | None, source: str, log_
     if watch is not None:
         watch.start(lambda: daemon.command(Command.TOGGLE_PAUSE))
     reporter.tray = start_tray(cfg.daemon, daemon.command, say)
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: daemon.stop())
     say(
         f"running on {source} ({'dry run' if args.dry_run else 'live'}); log: {log_path}; "
         f"control: gesturectl status|pause|resume|reload|stop"
