@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gesturectl.cli.common import add_config
-from gesturectl.errors import ConfigError, GesturectlError, SourceError
+from gesturectl.errors import ConfigError, GesturectlError, SourceError, first_line
 
 if TYPE_CHECKING:
     import numpy as np
@@ -47,12 +47,28 @@ def _annotate(image: np.ndarray, pose: Pose | None, est: PoseEstimator, min_scor
     return draw_pose(image, pose, min_score, est.last_roi)
 
 
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff")
+VIDEO_SUFFIXES = (".mp4", ".avi")
+
+
+def check_output(path: Path, video: bool) -> None:
+    """Refuse an output name of the wrong kind before any work is done (`-o x.txt`)."""
+    kinds = VIDEO_SUFFIXES if video else IMAGE_SUFFIXES
+    if path.suffix.lower() not in kinds:
+        what = "a video" if video else "an image"
+        raise GesturectlError(f"-o {path}: the output of {what} must end in {', '.join(kinds)}")
+
+
 def _write_image(path: Path, image: np.ndarray) -> None:
     import cv2
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not cv2.imwrite(str(path), image):
-        raise GesturectlError(f"cannot write {path}: unsupported extension or unwritable folder")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ok = cv2.imwrite(str(path), image)
+    except (OSError, cv2.error) as e:
+        raise GesturectlError(f"cannot write {path}: {first_line(e)}") from None
+    if not ok:
+        raise GesturectlError(f"cannot write {path}: unsupported extension, unwritable folder or full disk")
 
 
 def _run_image(name: str, image: np.ndarray, out: Path, est: PoseEstimator, args, min_score: float) -> None:
@@ -163,11 +179,14 @@ def _run_inputs(args: argparse.Namespace, est: PoseEstimator, min_score: float) 
     failures = 0
     for src in inputs:
         try:
-            if is_video(src):
-                _run_video(src, _output_for(src, args.output, many, True), est, args, min_score)
+            video = is_video(src)
+            out = _output_for(src, args.output, many, video)
+            check_output(out, video)
+            if video:
+                _run_video(src, out, est, args, min_score)
             else:
-                _run_image(str(src), read_image(src), _output_for(src, args.output, many, False), est, args, min_score)
-        except SourceError as e:
+                _run_image(str(src), read_image(src), out, est, args, min_score)
+        except GesturectlError as e:  # (an unreadable input or an unwritable output: go on with the next)
             print(f"gesturectl: error: {e}", file=sys.stderr)
             failures += 1
     return 2 if failures else 0

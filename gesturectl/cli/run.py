@@ -152,7 +152,7 @@ def _run(
         f"control: gesturectl status|pause|resume|reload|stop"
     )
     try:
-        return daemon.run()
+        rc = daemon.run()
     finally:
         server.stop()
         server.join(2.0)
@@ -165,3 +165,7 @@ def _run(
             t = edges.timer
             say("CPU per stage: " + ", ".join(f"{k} {v:.2f} ms x{t.calls[k]}" for k, v in t.ms_per_call().items()))
         say(f"stopped: {st.frames} frames, {st.events} events, latency {st.latency_ms}")
+    if (args.exit_at_end and st.source_state == "lost") or st.source_message.startswith("the source failed"):
+        say(f"the source could not be read to its end: {st.source_message}")
+        return rc or 1
+    return rc

@@ -195,9 +195,10 @@ class Daemon:
         elif ev.kind == "lost":
             self.engine.reset()
         elif ev.kind == "ended":
-            log.info("source %s ended", self.opts.source)
+            log.info("source %s ended%s", self.opts.source, f": {ev.message}" if "failed" in ev.message else "")
         self._changed()
-        return ev.kind == "ended" and self.opts.exit_at_end
+        # --exit-at-end: a source that ended, failed, or cannot be opened ends the daemon (never retried for ever)
+        return ev.kind in ("ended", "lost") and self.opts.exit_at_end
 
     def process(self, captured: Captured) -> None:
         """One captured item through the engine (skipped when idle and throttled)."""

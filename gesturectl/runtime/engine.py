@@ -75,6 +75,7 @@ class Engine:
         self.pause = PauseState()
         self.last_pose: Pose | None = None
         self._build_error: tuple[float, GesturectlError] | None = None
+        self._last_t: float | None = None
 
     # -- state changes -------------------------------------------------------------------------
     def reset(self) -> None:
@@ -103,6 +104,7 @@ class Engine:
 
     # -- per item ------------------------------------------------------------------------------
     def process(self, captured: Captured) -> list[Outcome]:
+        self._check_time(captured.item.t)
         pose = self._pose(captured.item)
         self.last_pose = pose
         events = self.timer.record("gestures", lambda: self.gestures.update(pose))
@@ -111,6 +113,14 @@ class Engine:
             for d in self.dispatcher.dispatch(event, paused=self.pause.paused, busy=self._busy()):
                 outcomes.append(self._perform(d, captured.wall))
         return outcomes
+
+    def _check_time(self, t: float) -> None:
+        """Time that goes back (a new recording, a trace of several takes) would hold every cooldown, hold and
+        refractory time until it caught up again: the gestures start afresh instead."""
+        if self._last_t is not None and t < self._last_t - 1e-6:
+            log.info("time went back %.3f s: gestures start afresh", self._last_t - t)
+            self.gestures = GesturePipeline(self.gestures.recognizer.spec)
+        self._last_t = t
 
     def _pose(self, item: SourceItem) -> Pose | None:
         if isinstance(item, PoseSample):
