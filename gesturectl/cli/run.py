@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import logging.handlers
+import os
 import signal
 import sys
 from pathlib import Path
@@ -37,11 +38,21 @@ def say(msg: str) -> None:
     print(f"gesturectl: {msg}", file=sys.stderr, flush=True)
 
 
+class PrivateLogHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose files only the user can read (0600): it names the apps and gestures used."""
+
+    def _open(self):
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o600)  # (a file left by an older version may be 0644)
+        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
+
+
 def _file_logging(verbose: bool) -> Path:
     from gesturectl.paths import log_dir
 
     path = log_dir() / "gesturectl.log"
-    h = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    h = PrivateLogHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     h.setLevel(logging.DEBUG if verbose else logging.INFO)
     root = logging.getLogger()
