@@ -42,6 +42,7 @@ class DaemonConfig(_Strict):
     idle_fps: float = Field(5.0, gt=0.0, le=120.0)
     idle_after_s: float = Field(3.0, ge=0.0, le=600.0)
     retry_max_s: float = Field(10.0, ge=0.5, le=600.0)
+    max_actions_per_s: float = Field(4.0, gt=0.0, le=100.0)
 
     @field_validator("tray", mode="before")
     @classmethod

@@ -83,6 +83,7 @@ def build_daemon(
         edges.timer,
         clock=edges.clock,
         busy=edges.busy,
+        max_actions_per_s=cfg.daemon.max_actions_per_s,
     )
     daemon = Daemon(
         opts,

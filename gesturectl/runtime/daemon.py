@@ -293,6 +293,7 @@ class Daemon:
             log.error("reload failed, keeping the running config: %s", e)
             return {"ok": False, "error": f"the new config is invalid; still running the previous one.\n{e}"}
         self.engine.replace(rebuilt.gestures, rebuilt.dispatcher, rebuilt.config.pose)
+        self.engine.max_actions_per_s = rebuilt.config.daemon.max_actions_per_s
         self.engine.sink.release_all()
         self.cfg = rebuilt.config
         log.info("config reloaded from %s", self.opts.config_path or "built-in defaults")

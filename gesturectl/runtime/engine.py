@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gesturectl.actions.action import Control
 from gesturectl.actions.dispatch import Decision, Dispatcher
@@ -61,6 +62,7 @@ class Engine:
         clock: Callable[[], float] = time.monotonic,
         busy: Callable[[], bool] = lambda: False,
         estimator_retry_s: float = 10.0,
+        max_actions_per_s: float = 4.0,
     ) -> None:
         self._make_estimator = make_estimator
         self._pose_settings = pose_settings
@@ -76,6 +78,8 @@ class Engine:
         self.last_pose: Pose | None = None
         self._build_error: tuple[float, GesturectlError] | None = None
         self._last_t: float | None = None
+        self.max_actions_per_s = max_actions_per_s
+        self._recent_actions: deque[float] = deque(maxlen=128)
 
     # -- state changes -------------------------------------------------------------------------
     def reset(self) -> None:
@@ -143,6 +147,18 @@ class Engine:
         self._build_error = None
         return self._estimator
 
+    def _over_rate(self, now: float) -> bool:
+        """The global cap (`daemon.max_actions_per_s`): True when one more action now would exceed it."""
+        recent = self._recent_actions
+        while recent and now - recent[0] >= 1.0:
+            recent.popleft()
+        if recent and now < recent[-1]:  # time went back: start counting afresh
+            recent.clear()
+        if len(recent) >= min(self.max_actions_per_s, recent.maxlen or 128):
+            return True
+        recent.append(now)
+        return False
+
     def _perform(self, d: Decision, captured_wall: float) -> Outcome:
         def done(result: str | None = None, error: str | None = None) -> Outcome:
             return Outcome(d, result, error, self._clock() - captured_wall)
@@ -153,6 +169,9 @@ class Engine:
         if isinstance(action, Control):
             state = self.command(action.command, PausedBy.GESTURE)
             return done("paused" if state.paused else "resumed")
+        if self._over_rate(captured_wall):
+            d = replace(d, action=None, skipped=f"more than {self.max_actions_per_s:g} actions per second")
+            return Outcome(d, None, None, self._clock() - captured_wall)
         try:
             return done(self.timer.record("action", lambda: self.sink.perform(action)))
         except GesturectlError as e:
