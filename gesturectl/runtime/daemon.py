@@ -292,7 +292,11 @@ class Daemon:
         except GesturectlError as e:
             log.error("reload failed, keeping the running config: %s", e)
             return {"ok": False, "error": f"the new config is invalid; still running the previous one.\n{e}"}
-        self.engine.replace(rebuilt.gestures, rebuilt.dispatcher, rebuilt.config.pose)
+        try:
+            self.engine.replace(rebuilt.gestures, rebuilt.dispatcher, rebuilt.config.pose)
+        except GesturectlError as e:  # e.g. the new pose model does not load: keep the old one
+            log.error("reload failed, keeping the running config: %s", e)
+            return {"ok": False, "error": f"the new pose model does not load; still running the previous one.\n{e}"}
         self.engine.max_actions_per_s = rebuilt.config.daemon.max_actions_per_s
         self.engine.sink.release_all()
         self.cfg = rebuilt.config

@@ -24,7 +24,7 @@ from gesturectl.actions.action import Control
 from gesturectl.actions.dispatch import Decision, Dispatcher
 from gesturectl.actions.sink import ActionSink
 from gesturectl.commands import Command, PausedBy, PauseState
-from gesturectl.errors import GesturectlError
+from gesturectl.errors import GesturectlError, ModelError, first_line
 from gesturectl.gestures.pipeline import GesturePipeline
 from gesturectl.pose.estimator import PoseEstimator
 from gesturectl.pose.settings import PoseSettings
@@ -90,11 +90,17 @@ class Engine:
         self.last_pose = None
 
     def replace(self, gestures: GesturePipeline, dispatcher: Dispatcher, pose_settings: PoseSettings) -> None:
-        """Swap in a reloaded configuration; the pose model is rebuilt only when its settings changed."""
+        """Swap in a reloaded configuration; the pose model is rebuilt only when its settings changed.
+
+        A model in use is replaced only by one that loads: when the new one fails, this raises its
+        GesturectlError and nothing is swapped (the old config and model keep running)."""
+        new_estimator = None
+        if pose_settings != self._pose_settings and self._estimator is not None:
+            new_estimator = self._make_estimator(pose_settings, self.timer)
         self.gestures, self.dispatcher = gestures, dispatcher
         if pose_settings != self._pose_settings:
             self._pose_settings = pose_settings
-            self._estimator = None
+            self._estimator = new_estimator
             self._build_error = None
 
     def command(self, command: Command, by: PausedBy) -> PauseState:
@@ -132,7 +138,13 @@ class Engine:
         if not isinstance(item, Frame):
             raise TypeError(f"cannot process a {type(item).__name__}")
         est = self._estimator or self._build_estimator()
-        return self.timer.record("pose", lambda: est.estimate(item))
+        try:
+            return self.timer.record("pose", lambda: est.estimate(item))
+        except GesturectlError:
+            raise
+        except Exception as e:  # a model of the wrong kind fails in its own way: a state, never a crash
+            log.debug("pose model failed", exc_info=True)
+            raise ModelError(f"the pose model failed on a frame ({type(e).__name__}: {first_line(e)})") from e
 
     def _build_estimator(self) -> PoseEstimator:
         """The pose model, built on first use; a failure is re-raised without retrying for `retry_s`."""
