@@ -15,8 +15,13 @@ from tests.conftest import ROOT
 PROBE = r"""
 import importlib, pkgutil, socket, sys
 import numpy, yaml, pydantic, platformdirs, psutil, cv2, onnxruntime, PIL  # the real third-party libraries
-import sysconfig
+import asyncio, sysconfig
 sysconfig.get_config_vars()  # (read for this machine before the platform is patched)
+for optional in ("fastapi", "uvicorn", "uvicorn.main", "starlette", "pynput", "pystray"):
+    try:
+        importlib.import_module(optional)
+    except Exception:
+        pass
 platform, blocked = sys.argv[1], sys.argv[2].split(",")
 sys.platform = platform
 for name in blocked:

@@ -51,3 +51,17 @@ def output_error(path: Path, e: OSError) -> GesturectlError:
         21: "give a file name, not a folder",
     }.get(e.errno or 0, "check the path")
     return GesturectlError(f"cannot write {path}: {why}; {hint}")
+
+
+def settings_with_model(settings, model: str | None):
+    """`--model` applied to the config's PoseSettings, validated like the config (a ConfigError when bad)."""
+    if not model:
+        return settings
+    from pydantic import ValidationError
+
+    from gesturectl.errors import ConfigError
+
+    try:
+        return settings.with_model(model)
+    except ValidationError as e:
+        raise ConfigError(f"--model {model}: {e.errors()[0]['msg'].removeprefix('Value error, ')}") from None

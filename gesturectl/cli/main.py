@@ -7,6 +7,7 @@ gesturectl pose IMAGE|VIDEO ... [-o OUT] [--json] [--coco] [--model lite|full|FI
 gesturectl record --source SRC -o trace.jsonl [--layout coco17|blazepose33]
 gesturectl replay TRACE [--config FILE] [--json]
 gesturectl eval DIR [--config FILE] [--json]
+gesturectl serve [--host 127.0.0.1] [--port 8000] [--model lite|full|FILE] [--token TOKEN]
 gesturectl export-simple-baselines [CHECKPOINT] --layers 50 --input 256x192 -o model.onnx
 gesturectl train-simple-baselines --annotations A.json --images DIR -o model.pth
 """
@@ -23,7 +24,7 @@ from gesturectl import __version__
 from gesturectl.errors import GesturectlError
 
 #: The command modules, in the order `--help` lists them.
-COMMAND_MODULES = ("run", "control", "cameras", "pose", "record", "replay", "evaluate", "simple_baselines")
+COMMAND_MODULES = ("run", "control", "cameras", "pose", "record", "replay", "evaluate", "serve", "simple_baselines")
 
 
 def build_parser() -> argparse.ArgumentParser:

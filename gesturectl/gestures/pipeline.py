@@ -7,11 +7,20 @@ whole recorded stream (a trace, a puppet script) and returns its events.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Protocol
 
 from gesturectl.gestures.recognizer import Recognizer
 from gesturectl.gestures.smoothing import PoseSmoother
 from gesturectl.gestures.spec import RecognizerSpec
 from gesturectl.types import GestureEvent, Pose
+
+
+class GestureStage(Protocol):
+    """What the engine needs of the gesture stage: `Pose | None` in, events out; `reset()` when the stream is cut."""
+
+    def update(self, pose: Pose | None) -> list[GestureEvent]: ...
+
+    def reset(self) -> None: ...
 
 
 class GesturePipeline:

@@ -23,10 +23,11 @@ from gesturectl.actions.dispatch import Dispatcher
 from gesturectl.commands import Command, PausedBy
 from gesturectl.config import Config
 from gesturectl.errors import GesturectlError
-from gesturectl.gestures.pipeline import GesturePipeline
+from gesturectl.gestures.pipeline import GestureStage
 from gesturectl.runtime.capture import Capture, Captured, LatestSlot, SourceEvent
 from gesturectl.runtime.engine import Engine, Outcome
 from gesturectl.sources.base import FrameSource
+from gesturectl.types import Frame
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ class Rebuilt:
     """The parts a (re)loaded config gives the engine."""
 
     config: Config
-    gestures: GesturePipeline
+    gestures: GestureStage
     dispatcher: Dispatcher
     warnings: tuple[str, ...] = ()
 
@@ -202,7 +203,7 @@ class Daemon:
 
     def process(self, captured: Captured) -> None:
         """One captured item through the engine (skipped when idle and throttled)."""
-        if self._throttled(captured.wall):
+        if self._throttled(captured):
             return
         self._last_processed = captured.wall
         try:
@@ -249,8 +250,12 @@ class Daemon:
         if o.result in ("paused", "resumed"):
             self._changed()
 
-    def _throttled(self, wall: float) -> bool:
-        """Idle (nobody in view for a while, or paused): look at only `idle_fps` frames a second."""
+    def _throttled(self, captured: Captured) -> bool:
+        """Idle (nobody in view for a while, or paused): look at only `idle_fps` camera frames a second.
+        Recorded poses cost nothing to look at, so a trace is always read whole (replays stay exact)."""
+        if not isinstance(captured.item, Frame):
+            return False
+        wall = captured.wall
         d = self.cfg.daemon
         if self._last_person_t is None:
             self._last_person_t = wall  # counts from the first frame: nobody seen since then

@@ -25,7 +25,7 @@ from gesturectl.actions.dispatch import Decision, Dispatcher
 from gesturectl.actions.sink import ActionSink
 from gesturectl.commands import Command, PausedBy, PauseState
 from gesturectl.errors import GesturectlError, ModelError, first_line
-from gesturectl.gestures.pipeline import GesturePipeline
+from gesturectl.gestures.pipeline import GesturePipeline, GestureStage
 from gesturectl.pose.estimator import PoseEstimator
 from gesturectl.pose.settings import PoseSettings
 from gesturectl.runtime.capture import Captured
@@ -55,7 +55,7 @@ class Engine:
         self,
         make_estimator: EstimatorFactory,
         pose_settings: PoseSettings,
-        gestures: GesturePipeline,
+        gestures: GestureStage,
         dispatcher: Dispatcher,
         sink: ActionSink,
         timer: StageTimer | None = None,
@@ -89,7 +89,7 @@ class Engine:
         self.gestures.reset()
         self.last_pose = None
 
-    def replace(self, gestures: GesturePipeline, dispatcher: Dispatcher, pose_settings: PoseSettings) -> None:
+    def replace(self, gestures: GestureStage, dispatcher: Dispatcher, pose_settings: PoseSettings) -> None:
         """Swap in a reloaded configuration; the pose model is rebuilt only when its settings changed.
 
         A model in use is replaced only by one that loads: when the new one fails, this raises its
@@ -129,7 +129,10 @@ class Engine:
         refractory time until it caught up again: the gestures start afresh instead."""
         if self._last_t is not None and t < self._last_t - 1e-6:
             log.info("time went back %.3f s: gestures start afresh", self._last_t - t)
-            self.gestures = GesturePipeline(self.gestures.recognizer.spec)
+            if isinstance(self.gestures, GesturePipeline):  # (its cooldowns too, which reset() keeps)
+                self.gestures = GesturePipeline(self.gestures.recognizer.spec)
+            else:
+                self.gestures.reset()
         self._last_t = t
 
     def _pose(self, item: SourceItem) -> Pose | None:
