@@ -1,11 +1,15 @@
 """`gesturectl COMMAND ...`: parse the command line, run the command, turn errors into one clear line.
 
-gesturectl run [--source SRC] [--config FILE] [--dry-run] [--exit-at-end]
+gesturectl run [--source SRC] [--config FILE] [--dry-run] [--exit-at-end] [--preview]
+gesturectl preview [--source SRC] [--config FILE]
 gesturectl status [--json] | pause | resume | reload | stop
 gesturectl cameras
+gesturectl autostart enable|disable|status [--method xdg|systemd]
+gesturectl doctor [--source SRC] [--json]
 gesturectl pose IMAGE|VIDEO ... [-o OUT] [--json] [--coco] [--model lite|full|FILE]
 gesturectl record --source SRC -o trace.jsonl [--layout coco17|blazepose33]
 gesturectl replay TRACE [--config FILE] [--json]
+gesturectl explain TRACE|VIDEO|demo [--gesture G] [--json]
 gesturectl eval DIR [--config FILE] [--json]
 gesturectl serve [--host 127.0.0.1] [--port 8000] [--model lite|full|FILE] [--token TOKEN]
 gesturectl export-simple-baselines [CHECKPOINT] --layers 50 --input 256x192 -o model.onnx
@@ -24,7 +28,21 @@ from gesturectl import __version__
 from gesturectl.errors import GesturectlError
 
 #: The command modules, in the order `--help` lists them.
-COMMAND_MODULES = ("run", "control", "cameras", "pose", "record", "replay", "evaluate", "serve", "simple_baselines")
+COMMAND_MODULES = (
+    "run",
+    "preview",
+    "control",
+    "cameras",
+    "autostart",
+    "doctor",
+    "pose",
+    "record",
+    "replay",
+    "explain",
+    "evaluate",
+    "serve",
+    "simple_baselines",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

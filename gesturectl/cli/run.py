@@ -8,6 +8,7 @@ import logging.handlers
 import os
 import signal
 import sys
+import threading
 from pathlib import Path
 
 from gesturectl.cli.common import add_config, add_verbose, user_config_or_none
@@ -30,6 +31,9 @@ def register(sub) -> None:
     add_config(run, "~/.config/gesturectl/config.yaml if it exists, else built-in defaults")
     run.add_argument("--dry-run", action="store_true", help="print each action instead of performing it")
     run.add_argument("--exit-at-end", action="store_true", help="stop when a file or trace source ends")
+    run.add_argument(
+        "--preview", action="store_true", help="open the preview window (closing it leaves the daemon running)"
+    )
     add_verbose(run)
     run.set_defaults(func=run_daemon)
 
@@ -136,10 +140,13 @@ def _run(
 ) -> int:
     from gesturectl.commands import Command
     from gesturectl.config import load_config
+    from gesturectl.errors import GesturectlError
     from gesturectl.runtime.assembly import build_daemon
     from gesturectl.runtime.control import ControlServer
     from gesturectl.runtime.daemon import DaemonOptions
     from gesturectl.runtime.desktop import StateReporter, desktop_edges, start_input_watch, start_tray
+    from gesturectl.runtime.notify import Notifier
+    from gesturectl.runtime.preview.host import PreviewHost
 
     edges, notes = desktop_edges(cfg, args.dry_run)
     for n in notes:
@@ -147,9 +154,16 @@ def _run(
     watch = None if args.dry_run else start_input_watch(cfg.daemon, edges.sink, say)
     if watch is not None:
         edges = edges.with_busy(watch.busy)
-    reporter = StateReporter(say)
+    notifier = Notifier() if cfg.daemon.notify else None
+    reporter = StateReporter(say, notifier)
+
+    def on_outcome(o) -> None:
+        print_outcome(o)
+        if notifier is not None:
+            notifier.outcome(o)
+
     opts = DaemonOptions(source, cfg_path, args.dry_run, args.exit_at_end)
-    daemon, first = build_daemon(cfg, opts, edges, lambda: load_config(cfg_path), print_outcome, reporter)
+    daemon, first = build_daemon(cfg, opts, edges, lambda: load_config(cfg_path), on_outcome, reporter)
     signals.stop_with(daemon.stop)
     for w in first.warnings:
         say(w)
@@ -157,13 +171,30 @@ def _run(
     server.start()
     if watch is not None:
         watch.start(lambda: daemon.command(Command.TOGGLE_PAUSE))
-    reporter.tray = start_tray(cfg.daemon, daemon.command, say)
+    host = PreviewHost(daemon, say)
+    reporter.tray = start_tray(cfg.daemon, daemon.command, say, show_camera=host.request)
     say(
         f"running on {source} ({'dry run' if args.dry_run else 'live'}); log: {log_path}; "
         f"control: gesturectl status|pause|resume|reload|stop"
     )
+    if args.preview:
+        host.request()
+    result: list[int] = []
+
+    def run_loop() -> None:  # (keys are released by daemon.run itself, whatever happens)
+        try:
+            result.append(daemon.run())
+        except Exception as e:  # one line, never a thread's traceback on the terminal
+            log.debug("the daemon's loop failed", exc_info=True)
+            say(f"error: {e}" if isinstance(e, GesturectlError) else f"error: unexpected {type(e).__name__}: {e}")
+            result.append(2 if isinstance(e, GesturectlError) else 70)
+
+    loop = threading.Thread(target=run_loop, name="gesturectl-loop")
+    loop.start()
     try:
-        rc = daemon.run()
+        host.serve(loop.is_alive)  # the main thread opens preview windows on request (Tk wants it)
+        loop.join()  # (signals still reach their handlers on this thread: they ask the loop to stop)
+        rc = result[0] if result else 1
     finally:
         server.stop()
         server.join(2.0)
@@ -171,6 +202,8 @@ def _run(
             watch.stop()
         if reporter.tray is not None:
             reporter.tray.stop()
+        if notifier is not None:
+            notifier.stop()
         st = daemon.status()
         if args.verbose:
             t = edges.timer

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
+from gesturectl.gestures.progress import GestureProgress
 from gesturectl.gestures.recognizer import Recognizer
 from gesturectl.gestures.smoothing import PoseSmoother
 from gesturectl.gestures.spec import RecognizerSpec
@@ -21,6 +22,15 @@ class GestureStage(Protocol):
     def update(self, pose: Pose | None) -> list[GestureEvent]: ...
 
     def reset(self) -> None: ...
+
+    def progress(self) -> tuple[GestureProgress, ...]:
+        """Each gesture's progress record for the last frame (read only by preview, status, explain)."""
+        ...
+
+    @property
+    def engaged(self) -> bool:
+        """Whether the engage gate was on for the last frame."""
+        ...
 
 
 class GesturePipeline:
@@ -44,6 +54,14 @@ class GesturePipeline:
         if self._smoother is not None:
             pose = self._smoother.update(pose)
         return self.recognizer.update(pose)
+
+    def progress(self) -> tuple[GestureProgress, ...]:
+        """Each enabled gesture's progress on the last frame (see `Recognizer.progress`)."""
+        return self.recognizer.progress()
+
+    @property
+    def engaged(self) -> bool:
+        return self.recognizer.engaged
 
 
 def recognize(spec: RecognizerSpec, stream: Iterable[tuple[float, Pose | None]]) -> list[GestureEvent]:

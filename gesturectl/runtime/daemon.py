@@ -20,12 +20,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from gesturectl.actions.dispatch import Dispatcher
-from gesturectl.commands import Command, PausedBy
+from gesturectl.commands import Command, PausedBy, PauseState
 from gesturectl.config import Config
 from gesturectl.errors import GesturectlError
 from gesturectl.gestures.pipeline import GestureStage
 from gesturectl.runtime.capture import Capture, Captured, LatestSlot, SourceEvent
 from gesturectl.runtime.engine import Engine, Outcome
+from gesturectl.runtime.view import Meter, View, ViewSlot
 from gesturectl.sources.base import FrameSource
 from gesturectl.types import Frame
 
@@ -60,6 +61,8 @@ class Status:
     dry_run: bool
     uptime_s: float
     stage_ms: dict[str, float] = field(default_factory=dict)
+    person_in_view: bool = False
+    gestures: list[dict] | None = None
 
     def to_dict(self) -> dict:
         return {"ok": True, **asdict(self)}
@@ -73,6 +76,12 @@ class Rebuilt:
     gestures: GestureStage
     dispatcher: Dispatcher
     warnings: tuple[str, ...] = ()
+
+
+def camera_off(pause: PauseState) -> bool:
+    """Whether the camera is let go of: paused by the user (CLI, tray, hotkey). Paused by the gesture it
+    keeps watching, at the idle rate, so the gesture can resume."""
+    return pause.paused and pause.by is PausedBy.USER
 
 
 class Daemon:
@@ -107,8 +116,11 @@ class Daemon:
         self._last_event: dict | None = None
         self._latencies: deque[float] = deque(maxlen=500)
         self._last_person_t: float | None = None
+        self._in_view = False
         self._last_processed: float | None = None
         self._started = time.monotonic()
+        self._view: ViewSlot | None = None  # a preview window's slot, when one is open
+        self._meter = Meter()
 
     # -- called from other threads -------------------------------------------------------------
     def command(self, cmd: Command, by: PausedBy = PausedBy.USER, timeout_s: float = 10.0) -> dict:
@@ -149,6 +161,7 @@ class Daemon:
                 dry_run=self.opts.dry_run,
                 uptime_s=round(time.monotonic() - self._started, 1),
                 stage_ms={k: round(v, 2) for k, v in self.engine.timer.ms_per_call().items()},
+                person_in_view=self._in_view,
             )
 
     @property
@@ -164,6 +177,30 @@ class Daemon:
 
     def stop(self) -> None:
         self._stop.set()
+
+    def attach_view(self, slot: ViewSlot | None) -> None:
+        """Start (a slot) or stop (None) handing each processed frame to a preview window."""
+        self._view = slot
+
+    def _publish(self, slot: ViewSlot, captured: Captured) -> None:
+        item, pose = captured.item, self.engine.last_pose
+        image = item.image if isinstance(item, Frame) else None
+        size = item.size if isinstance(item, Frame) else (pose.image_size if pose is not None else (640, 480))
+        fps, cpu = self._meter.tick(captured.wall)
+        gestures = self.engine.gestures
+        slot.put(
+            View(
+                image=image,
+                image_size=size,
+                poses=() if pose is None else (pose,),
+                progress=gestures.progress(),
+                engaged=gestures.engaged,
+                state=self.state,
+                fps=fps,
+                stage_ms=self.engine.timer.ms_per_call(),
+                cpu_percent=cpu,
+            )
+        )
 
     # -- the loop ----------------------------------------------------------------------------------
     def run(self) -> int:
@@ -182,6 +219,7 @@ class Daemon:
         finally:
             self._capture.stop()
             self.engine.sink.release_all()
+            self._capture.join(2.0)  # the camera is closed (its light off) before the daemon says it stopped
         return 0
 
     def source_event(self, ev: SourceEvent) -> bool:
@@ -193,7 +231,7 @@ class Daemon:
             self.engine.reset()
             self._last_person_t = None
             log.info("source started: %s", self.opts.source)
-        elif ev.kind == "lost":
+        elif ev.kind in ("lost", "released"):
             self.engine.reset()
         elif ev.kind == "ended":
             log.info("source %s ended%s", self.opts.source, f": {ev.message}" if "failed" in ev.message else "")
@@ -213,13 +251,23 @@ class Daemon:
             return
         if self.pose_error is not None:
             self._pose_failed(None)
+        in_view = self.engine.last_pose is not None
         with self._lock:
             self._frames += 1
-            if self.engine.last_pose is not None:
+            if in_view:
                 self._last_person_t = captured.wall
+            came_or_left, self._in_view = in_view != self._in_view, in_view
+        if came_or_left:  # the tray shows "nobody in view"
+            self._changed()
         for o in outcomes:
             self._record(o)
             self._on_outcome(o)
+        slot = self._view
+        if slot is not None:  # a preview is open (the only per-frame cost of the preview when closed)
+            if slot.closed:
+                self._view = None
+            else:
+                self._publish(slot, captured)
 
     def _pose_failed(self, error: str | None) -> None:
         with self._lock:
@@ -238,17 +286,19 @@ class Daemon:
                 "result": o.result,
                 "error": o.error,
                 "skipped": o.decision.skipped,
+                "line": o.log_line(),
+                "at": time.strftime("%H:%M:%S"),
             }
             if o.decision.action is not None and o.error is None:
                 self._latencies.append(o.latency_s)
-        log.info(
-            "%s -> %s: %s",
-            o.decision.event.gesture,
-            o.decision.action_name,
-            o.error or o.result or f"skipped ({o.decision.skipped})",
-        )
+        (log.warning if o.error is not None else log.info)("%s", o.log_line())
+        slot = self._view
+        if slot is not None:
+            kind = "failed" if o.error is not None else ("skipped" if o.decision.skipped else "sent")
+            slot.toast(o.decision.event.gesture, o.log_line(), kind)
         if o.result in ("paused", "resumed"):
-            self._changed()
+            self._capture.release(camera_off(self.engine.pause))
+        self._changed()  # the tray's tooltip shows the last event
 
     def _throttled(self, captured: Captured) -> bool:
         """Idle (nobody in view for a while, or paused): look at only `idle_fps` camera frames a second.
@@ -282,12 +332,16 @@ class Daemon:
         """Carry out one command on the loop's thread."""
         if cmd is Command.STATUS:
             return self.status().to_dict()
+        if cmd is Command.GESTURES:  # on the loop's thread: the records of the frame it processed last
+            records = [p.to_dict() for p in self.engine.gestures.progress()]
+            return {**self.status().to_dict(), "gestures": records}
         if cmd is Command.STOP:
             self._stop.set()
         elif cmd is Command.RELOAD:
             return self._reload()
         else:
             self.engine.command(cmd, by)
+            self._capture.release(camera_off(self.engine.pause))
         self._changed()
         return {"ok": True, "state": self.state, "paused": self.engine.pause.paused}
 

@@ -65,12 +65,21 @@ def desktop_edges(cfg: Config, dry_run: bool) -> tuple[Edges, list[str]]:
 class StateReporter:
     """Tells the user once about a lost camera or a failing model, and keeps the tray's state current."""
 
-    def __init__(self, say: Say) -> None:
+    def __init__(self, say: Say, notifier=None) -> None:
         self._say = say
         self._told: str | None = None
+        self._state: str | None = None
         self.tray = None
+        self.notifier = notifier
 
     def __call__(self, st: Status) -> None:
+        if self.notifier is not None:
+            from gesturectl.runtime.notify import state_notice
+
+            notice = state_notice(self._state, st)
+            if notice is not None:
+                self.notifier.send(*notice)
+        self._state = st.state
         if st.state != self._told:
             if st.state == "no camera":
                 self._say(
@@ -85,7 +94,7 @@ class StateReporter:
                 )
             self._told = st.state if st.state in ("no camera", "pose model error") else None
         if self.tray is not None:
-            self.tray.set_state(st.state)
+            self.tray.set_state(st)
 
 
 def start_input_watch(d: DaemonConfig, sink, say: Say):
@@ -101,7 +110,9 @@ def start_input_watch(d: DaemonConfig, sink, say: Say):
         return None
 
 
-def start_tray(d: DaemonConfig, command: Callable[[Command], dict], say: Say):
+def start_tray(
+    d: DaemonConfig, command: Callable[[Command], dict], say: Say, show_camera: Callable[[], None] | None = None
+):
     """The tray icon, or None when the desktop has none (logged) or it fails (said)."""
     if d.tray == "off":
         return None
@@ -113,7 +124,7 @@ def start_tray(d: DaemonConfig, command: Callable[[Command], dict], say: Say):
         log.info("no tray icon: %s; control with gesturectl pause|resume|reload|stop", why)
         return None
     try:
-        tray = Tray(command, ensure_user_config)
+        tray = Tray(command, ensure_user_config, show_camera)
         tray.start()
         return tray
     except Exception as e:
