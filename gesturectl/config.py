@@ -7,6 +7,8 @@ problem is reported at once with its dotted path and line, e.g.
 
 from __future__ import annotations
 
+import functools
+import logging
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -21,6 +23,9 @@ from gesturectl.gestures.spec import RecognizerSpec
 from gesturectl.paths import user_config_path
 from gesturectl.people.settings import UserSettings
 from gesturectl.pose.settings import PoseSettings
+from gesturectl.safeyaml import YamlLimitError, YamlLimits, compose_limited, construct, load_limited
+
+log = logging.getLogger(__name__)
 
 
 class _Strict(BaseModel):
@@ -39,6 +44,19 @@ class DaemonConfig(_Strict):
     idle_fps: float = Field(5.0, gt=0.0, le=120.0)
     idle_after_s: float = Field(3.0, ge=0.0, le=600.0)
     retry_max_s: float = Field(10.0, ge=0.5, le=600.0)
+    max_actions_per_s: float = Field(4.0, gt=0.0, le=100.0)
+
+    @field_validator("tray", mode="before")
+    @classmethod
+    def _tray(cls, v: Any) -> Any:
+        """YAML 1.1 reads `tray: off` as false (and `on`/`yes` as true): take them as the user meant."""
+        return {False: "off", True: "auto"}.get(v, v) if isinstance(v, bool) else v
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _source(cls, v: Any) -> Any:
+        """`source: 1` is camera 1 (YAML reads it as a number)."""
+        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
 
     @field_validator("pause_hotkey")
     @classmethod
@@ -65,40 +83,51 @@ class Config(_Strict):
         return self
 
 
+def _names(v: Any) -> set[str]:
+    return {k for k in v if isinstance(k, str)} if isinstance(v, dict) else set()
+
+
+def _unknown(path: str, kind: str, name: Any, defined: set[str]) -> str | None:
+    """A problem line when `name` is not one of `defined` (any type of `name`: the data may be invalid)."""
+    if isinstance(name, str) and name in defined:
+        return None
+    shown = repr(name) if isinstance(name, (str, int, float, bool)) or name is None else f"a {type(name).__name__}"
+    return f"{path}: unknown {kind} {shown[:80]}; defined: {sorted(defined)}"
+
+
 def reference_problems(data: dict) -> list[str]:
     """Names used by bindings and actions that are not defined, on plain (possibly invalid) data."""
-
-    def names(section: str) -> set[str]:
-        v = data.get(section)
-        return set(v) if isinstance(v, dict) else set()
-
     raw_gestures = data.get("gestures")
-    gestures: dict = raw_gestures if isinstance(raw_gestures, dict) else {}
-    defs = gestures.get("definitions")
-    defined = set(defs) if isinstance(defs, dict) else set()
-    actions, apps = names("actions"), names("apps")
-    problems = []
+    defined = _names(raw_gestures.get("definitions")) if isinstance(raw_gestures, dict) else set()
+    raw_apps = data.get("apps")
+    apps: dict = raw_apps if isinstance(raw_apps, dict) else {}
+    actions, app_names = _names(data.get("actions")), _names(apps)
+    problems: list[str | None] = []
     raw_bindings = data.get("bindings")
     bindings: list | tuple = raw_bindings if isinstance(raw_bindings, (list, tuple)) else []
     for i, b in enumerate(bindings):
         if not isinstance(b, dict):
             continue
-        if "gesture" in b and b["gesture"] not in defined:
-            problems.append(f"bindings.{i}.gesture: unknown gesture {b['gesture']!r}; defined: {sorted(defined)}")
-        if "action" in b and b["action"] not in actions:
-            problems.append(f"bindings.{i}.action: unknown action {b['action']!r}; defined: {sorted(actions)}")
+        if "gesture" in b:
+            problems.append(_unknown(f"bindings.{i}.gesture", "gesture", b["gesture"], defined))
+        if "action" in b:
+            problems.append(_unknown(f"bindings.{i}.action", "action", b["action"], actions))
         when = b.get("when")
-        if isinstance(when, dict) and "app" in when and when["app"] not in apps:
-            problems.append(f"bindings.{i}.when.app: unknown app {when['app']!r}; defined: {sorted(apps)}")
-    for name, a in (data.get("actions") or {}).items() if isinstance(data.get("actions"), dict) else ():
+        if isinstance(when, dict) and "app" in when:
+            problems.append(_unknown(f"bindings.{i}.when.app", "app", when["app"], app_names))
+    raw_actions = data.get("actions")
+    for name, a in raw_actions.items() if isinstance(raw_actions, dict) else ():
         if not isinstance(a, dict):
             continue
-        app = a.get("launch") or a.get("close")
-        if app is not None and app not in apps:
-            problems.append(f"actions.{name}: unknown app {app!r}; defined: {sorted(apps)}")
-        elif a.get("launch") is not None and isinstance(data["apps"][app], dict) and not data["apps"][app].get("argv"):
-            problems.append(f"actions.{name}: app {app!r} has no argv to launch it with")
-    return problems
+        app = a.get("launch") if a.get("launch") is not None else a.get("close")
+        if app is None:
+            continue
+        problem = _unknown(f"actions.{name}", "app", app, app_names)
+        launched = a.get("launch") is not None
+        if problem is None and launched and isinstance(apps[app], dict) and not apps[app].get("argv"):
+            problem = f"actions.{name}: app {app!r} has no argv to launch it with"
+        problems.append(problem)
+    return [p for p in problems if p is not None]
 
 
 def _deep_merge(base: Any, over: Any) -> Any:
@@ -118,8 +147,13 @@ def merge_over_defaults(data: dict) -> dict:
     changes one field); lists replace (your `bindings:` are all the bindings; a gesture's
     `phases:` are all its phases). `enabled: false` turns a default gesture off.
     """
-    defaults = yaml.safe_load(default_config_text()) or {}
-    return _deep_merge(defaults, data)
+    return _deep_merge(_defaults(), data)
+
+
+@functools.lru_cache(maxsize=1)
+def _defaults() -> dict:
+    """The parsed defaults, read once (`_deep_merge` copies what it changes and never mutates them)."""
+    return load_limited(default_config_text()) or {}
 
 
 def default_config_text() -> str:
@@ -143,13 +177,48 @@ def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
     return node.start_mark.line + 1 if node is not None else line
 
 
+#: Limits on a config file: far above any real config, far below what would stall a reload.
+LIMITS = YamlLimits(max_chars=1_000_000, max_depth=40, max_values=100_000, max_aliases=500)
+
+
+def _shown(value: Any) -> str:
+    """A short rendering of a rejected value for a message (a long list is cut, never printed whole)."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _validation_lines(e: ValidationError, merged: dict, tree: yaml.Node | None) -> list[str]:
+    lines: list[str] = []
+    errors = e.errors()
+    if not any(not err["loc"] for err in errors):  # field errors stop pydantic before the cross-checks
+        lines.extend(f"  {m}" for m in reference_problems(merged))
+    for err in errors:
+        msg = err["msg"].removeprefix("Value error, ")
+        if not err["loc"]:  # cross-reference problems: each already names its own path
+            lines.extend(f"  {m}" for m in msg.split("\n"))
+            continue
+        path = ".".join(str(p) for p in err["loc"])
+        line = _line_of(tree, err["loc"])
+        where = f" (line {line})" if line else ""
+        shown = err["type"] != "missing" and not isinstance(err["input"], dict)
+        got = f" (got {_shown(err['input'])})" if shown else ""
+        lines.append(f"  {path}{where}: {msg}{got}")
+    return lines
+
+
 def parse_config(text: str, source: str = "<config>") -> Config:
-    """Parse and validate config text; raise ConfigError listing every problem."""
+    """Parse and validate config text; raise ConfigError listing every problem.
+
+    The YAML is read within `LIMITS` (depth, size, aliases counted at their expanded size, integer
+    length) before anything is expanded, so no file can make this slow or take much memory.
+    """
     try:
-        data = yaml.safe_load(text)
-        tree = yaml.compose(text)
+        tree = compose_limited(text, LIMITS)
+        data = construct(tree, LIMITS)
+    except YamlLimitError as e:
+        raise ConfigError(f"{source}: refused: {e}; a config needs nothing like this") from None
     except yaml.YAMLError as e:
-        raise ConfigError(f"{source}: not valid YAML: {e}") from e
+        raise ConfigError(f"{source}: not valid YAML: {e}") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -160,21 +229,35 @@ def parse_config(text: str, source: str = "<config>") -> Config:
     try:
         return Config.model_validate(merged)
     except ValidationError as e:
-        lines: list[str] = []
-        refs_reported = any(not err["loc"] for err in e.errors())
-        if not refs_reported:  # field errors stop pydantic before the cross-checks: run them too
-            lines.extend(f"  {m}" for m in reference_problems(merged))
-        for err in e.errors():
-            path = ".".join(str(p) for p in err["loc"]) or "(top level)"
-            line = _line_of(tree, err["loc"])
-            where = f" (line {line})" if line else ""
-            got = f" (got {err['input']!r})" if err["type"] != "missing" and not isinstance(err["input"], dict) else ""
-            msg = err["msg"].removeprefix("Value error, ")
-            if not err["loc"]:  # cross-reference problems: each already names its own path
-                lines.extend(f"  {m}" for m in msg.split("\n"))
-                continue
-            lines.append(f"  {path}{where}: {msg}{got}")
+        lines = _validation_lines(e, merged, tree)
         raise ConfigError(f"{source}: {len(lines)} problem(s):\n" + "\n".join(lines)) from None
+    except (ValueError, TypeError, RecursionError) as e:  # a validator tripped on data of an odd shape
+        log.debug("config validation failed unexpectedly", exc_info=True)
+        raise ConfigError(f"{source}: cannot be read as a gesturectl config ({type(e).__name__}: {e})") from None
+
+
+def config_warnings(cfg: Config) -> list[str]:
+    """Settings that are valid but quietly turn gestures off; shown at start-up and on reload."""
+    g, p = cfg.gestures, cfg.pose
+    out = []
+    if g.max_dropout_s < 0.05:
+        out.append(
+            f"gestures.max_dropout_s is {g.max_dropout_s:g}: every gap between two frames resets gestures in "
+            "progress, so no gesture that is held or moved can complete; use 0.25"
+        )
+    for path, value in (
+        ("gestures.min_joint_score", g.min_joint_score),
+        ("pose.min_presence", p.min_presence),
+        ("pose.min_detection_score", p.min_detection_score),
+    ):
+        if value >= 0.99:
+            out.append(f"{path} is {value:g}: scores never reach it, so nobody is ever seen; use 0.5")
+    enabled = {n for n, d in g.definitions.items() if d.enabled}
+    if not enabled:
+        out.append("gestures.definitions: every gesture is disabled; nothing will be recognised")
+    elif not any(b.gesture in enabled for b in cfg.bindings):
+        out.append("bindings: no enabled gesture is bound to an action; nothing will happen")
+    return out
 
 
 def ensure_user_config() -> Path:
@@ -192,7 +275,17 @@ def load_config(path: Path | None) -> Config:
     if path is None:
         return parse_config(default_config_text(), "default config")
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as f:
+            raw = f.read(LIMITS.max_chars + 1)
     except OSError as e:
         raise ConfigError(f"{path}: cannot read the config file ({e.strerror}); check the path") from e
-    return parse_config(text, str(path))
+    if len(raw) > LIMITS.max_chars:
+        raise ConfigError(f"{path}: larger than {LIMITS.max_chars // 1000} kB; is it really a gesturectl config?")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte 0x{raw[e.start]:02x} on line {line}); save the file as UTF-8"
+        ) from None
+    return parse_config(text.removeprefix("\ufeff"), str(path))

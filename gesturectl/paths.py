@@ -9,8 +9,11 @@ user, so only they can reach the control socket.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from pathlib import Path
+
+from gesturectl.errors import GesturectlError
 
 APP = "gesturectl"
 
@@ -37,8 +40,7 @@ def state_dir() -> Path:
         import platformdirs
 
         d = Path(platformdirs.user_state_dir(APP, appauthor=False))
-    d.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return d
+    return private_dir(d)
 
 
 def log_dir() -> Path:
@@ -49,20 +51,52 @@ def runtime_dir() -> Path:
     """A folder only this user can enter, for the lock and the control socket."""
     env = os.environ.get("GESTURECTL_RUNTIME_DIR")
     if env:
-        d = Path(env)
-    elif sys.platform.startswith("linux") and os.environ.get("XDG_RUNTIME_DIR"):
-        d = Path(os.environ["XDG_RUNTIME_DIR"]) / APP
-    else:
-        import tempfile
-
+        return private_dir(Path(env))
+    if sys.platform.startswith("linux") and os.environ.get("XDG_RUNTIME_DIR"):
+        return private_dir(Path(os.environ["XDG_RUNTIME_DIR"]) / APP)
+    if sys.platform != "linux":
         import platformdirs
 
-        base = platformdirs.user_runtime_dir(APP, appauthor=False) if sys.platform != "linux" else None
-        d = Path(base) if base else Path(tempfile.gettempdir()) / f"{APP}-{os.getuid()}"
-    d.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if hasattr(os, "getuid"):
-        st = d.stat()
+        return private_dir(Path(platformdirs.user_runtime_dir(APP, appauthor=False)))
+    import tempfile
+
+    # a shared folder: anyone may have created this name first, as a folder or a link to one
+    return private_dir(Path(tempfile.gettempdir()) / f"{APP}-{os.getuid()}", shared_parent=True)
+
+
+def private_dir(d: Path, shared_parent: bool = False) -> Path:
+    """`d`, created 0700 if missing, checked to be a folder of this user (and made 0700 if it is not).
+
+    In a shared parent such as /tmp the name is never followed through a symbolic link (O_NOFOLLOW):
+    a link planted there by someone else is an error, not a place to put the control socket.
+    """
+    if not shared_parent:
+        d.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.mkdir(d, 0o700)
+    except FileExistsError:
+        pass
+    except OSError as e:
+        raise GesturectlError(f"cannot create {d} ({e.strerror}); {_FIX}") from None
+    if not hasattr(os, "getuid"):  # Windows: the per-user folders are private by their ACLs
+        return d
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | (os.O_NOFOLLOW if shared_parent else 0)
+    try:
+        fd = os.open(d, flags)
+    except OSError as e:
+        what = "a symbolic link or not a folder" if shared_parent else f"not usable ({e.strerror})"
+        raise GesturectlError(f"{d} is {what}; remove it, or {_FIX}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISDIR(st.st_mode):
+            raise GesturectlError(f"{d} is not a folder; {_FIX}")
         if st.st_uid != os.getuid():
-            raise PermissionError(f"{d} belongs to another user; set GESTURECTL_RUNTIME_DIR to a private folder")
-        os.chmod(d, 0o700)
+            raise GesturectlError(f"{d} belongs to another user (uid {st.st_uid}); {_FIX}")
+        if stat.S_IMODE(st.st_mode) != 0o700:
+            os.fchmod(fd, 0o700)
+    finally:
+        os.close(fd)
     return d
+
+
+_FIX = "set GESTURECTL_RUNTIME_DIR (or GESTURECTL_STATE_DIR for logs) to a private folder of yours"

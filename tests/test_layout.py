@@ -22,6 +22,7 @@ LAYERS: list[tuple[str, ...]] = [
         "gesturectl.timing",
         "gesturectl.filters",
         "gesturectl.paths",
+        "gesturectl.safeyaml",
         "gesturectl.models",
     ),  # the shared vocabulary
     ("gesturectl.sources",),  # Frame sources

@@ -2,8 +2,12 @@
 
 - launch: an argv list (never a shell); when the app already runs (a process of the current user
   with one of its names), no second copy unless `allow_second_copy`.
-- close: only apps named in the config, only processes of the current user: first ask their
-  windows to close, then terminate, and kill only after `close_timeout_s`.
+- close: only apps named in the config, only processes of the current user (real and effective uid),
+  matched by their *executable* (`/proc/PID/exe`, never argv[0], which any program can set with
+  `exec -a`) or started by this daemon; never the daemon itself or any of its ancestors (so
+  `process_names: [python3]` cannot make it kill itself). First ask their windows to close, then
+  terminate, and kill only after `close_timeout_s`.
+- launch reports a failure when the program exits with an error at once (e.g. a bad argument).
 psutil reads the process table; subprocess starts programs. Tests pass fakes of neither: they
 start and close real programs.
 """
@@ -30,44 +34,65 @@ def missing_executables(apps: dict[str, AppSpec]) -> dict[str, str]:
 
 
 def _matches(proc: psutil.Process, names: tuple[str, ...]) -> bool:
+    """Whether the process runs one of `names` (a bare name matches the executable's file name, a path the
+    executable's full path); argv[0] and the process title are never trusted."""
     try:
         if proc.status() == psutil.STATUS_ZOMBIE:
             return False
-        cands = {proc.name()}
-        cmd = proc.cmdline()
-        if cmd:
-            cands.add(os.path.basename(cmd[0]))
-        return bool(cands & set(names))
-    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        exe = proc.exe()
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess, OSError):
         return False
+    if not exe:
+        return False
+    exe = exe.removesuffix(" (deleted)")  # (an executable replaced by an upgrade)
+    base = os.path.basename(exe)
+    base_no_ext = base[:-4] if base.lower().endswith(".exe") else base
+    return any(n == exe if os.sep in n else n in (base, base_no_ext) for n in names)
+
+
+def protected_pids() -> set[int]:
+    """This process and all its ancestors: never closed, whatever the config says."""
+    me = psutil.Process()
+    return {me.pid, *(p.pid for p in me.parents())}
 
 
 class AppController:
     """Starts and closes the applications of the config for the current user."""
 
-    def __init__(self, windows: WindowSystem | None = None, uid: int | None = None) -> None:
+    def __init__(
+        self, windows: WindowSystem | None = None, uid: int | None = None, launch_check_s: float = 0.5
+    ) -> None:
         self._windows = windows or WindowSystem()
         self._uid = os.getuid() if uid is None and hasattr(os, "getuid") else uid
-        self._children: list[subprocess.Popen] = []
+        self._children: dict[str, list[subprocess.Popen]] = {}
+        self._launch_check_s = launch_check_s
+        self._protected = protected_pids()
 
-    def own_processes(self, app: AppSpec) -> list[psutil.Process]:
-        """Running processes of this app that belong to the current user."""
+    def _mine(self, p: psutil.Process) -> bool:
+        if self._uid is None:
+            return True
+        uids = p.info.get("uids")
+        return uids is not None and uids.real == self._uid and uids.effective == self._uid
+
+    def own_processes(self, name: str, app: AppSpec) -> list[psutil.Process]:
+        """Running processes of this app that belong to the current user (never this daemon or its ancestors)."""
         self._reap()
+        started = {c.pid for c in self._children.get(name, [])}
         out = []
-        for p in psutil.process_iter(["uids", "username"]):
+        for p in psutil.process_iter(["uids"]):
             try:
-                if self._uid is not None and p.info["uids"] is not None and p.info["uids"].real != self._uid:
+                if p.pid in self._protected or not self._mine(p):
                     continue
             except (KeyError, AttributeError):
                 continue
-            if _matches(p, app.names()):
+            if p.pid in started or _matches(p, app.names()):
                 out.append(p)
         return out
 
     def launch(self, name: str, app: AppSpec) -> str:
         if not app.argv:
             raise ActionError(f"app {name!r} has no argv to start it with")
-        running = self.own_processes(app)
+        running = self.own_processes(name, app)
         if running and not app.allow_second_copy:
             return f"{name} is already running (pid {running[0].pid}); not starting a second copy"
         exe = shutil.which(app.argv[0])
@@ -83,11 +108,20 @@ class AppController:
             start_new_session=True,
             shell=False,
         )
-        self._children.append(proc)
+        try:
+            code = proc.wait(self._launch_check_s)  # a program that fails at once says so here
+        except subprocess.TimeoutExpired:
+            code = None
+        if code:
+            raise ActionError(
+                f"app {name!r}: {app.argv[0]!r} exited at once with status {code}; check apps.{name}.argv"
+            )
+        if code is None:
+            self._children.setdefault(name, []).append(proc)
         return f"started {name} (pid {proc.pid})"
 
     def close(self, name: str, app: AppSpec) -> str:
-        procs = self.own_processes(app)
+        procs = self.own_processes(name, app)
         if not procs:
             return f"{name} is not running"
         pids = {p.pid for p in procs}
@@ -111,7 +145,7 @@ class AppController:
 
     def _reap(self) -> None:
         """Collect exited children so they do not linger as zombies."""
-        self._children = [c for c in self._children if c.poll() is None]
+        self._children = {n: [c for c in cs if c.poll() is None] for n, cs in self._children.items()}
 
 
 def _try(fn) -> None:

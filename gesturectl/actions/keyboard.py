@@ -68,10 +68,17 @@ class XTestKeyboard(KeyboardBackend):
 
     def _press(self, key: str) -> None:
         code, shift = self._code(key)
-        if shift:
-            self._fake(self._X.KeyPress, self._code("shift")[0])
+        shift_code = self._code("shift")[0] if shift else None
+        if shift_code is not None:
+            self._fake(self._X.KeyPress, shift_code)
             self._shifted.add(key)
-        self._fake(self._X.KeyPress, code)
+        try:
+            self._fake(self._X.KeyPress, code)
+        except Exception:
+            if shift_code is not None:
+                self._shifted.discard(key)
+                self._fake(self._X.KeyRelease, shift_code)
+            raise
 
     def _release(self, key: str) -> None:
         code, _ = self._code(key)
@@ -99,6 +106,10 @@ class PyAutoGuiKeyboard(KeyboardBackend):
         except ImportError:
             raise ActionError("pyautogui is not installed (pip install 'gesturectl[pyautogui]')") from None
 
+        # The mouse-corner fail-safe raises inside keyDown/keyUp: with a modifier already down, the
+        # keyUp that should release it raises too and the modifier stays pressed. gesturectl never moves
+        # the mouse, so the fail-safe protects nothing here; it is off while this backend exists.
+        pyautogui.FAILSAFE = False
         self._gui = pyautogui
 
     def _press(self, key: str) -> None:

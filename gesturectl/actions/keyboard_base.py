@@ -6,18 +6,24 @@ import threading
 from abc import ABC, abstractmethod
 
 from gesturectl.actions.keys import resolve_mod
-from gesturectl.errors import ActionError
+from gesturectl.errors import ActionError, first_line
 
 
 class KeyboardBackend(ABC):
-    """Presses and releases keys by name (names from `actions/keys.py`, `mod` already resolved)."""
+    """Presses and releases keys by name (names from `actions/keys.py`, `mod` already resolved).
+
+    The one owner of "which keys are down": a key is recorded *before* it is pressed (an interruption
+    between the press and the bookkeeping cannot hide it), every `send` releases what it pressed in a
+    `finally`, and `release_all` (pause, reload, stop, every exit path) releases anything left. A key
+    whose release failed stays recorded, so the next `release_all` tries it again.
+    """
 
     name = "abstract"
     #: Why `select_keyboard` chose this backend (for the log and `doctor`).
     chosen_because = ""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._down: list[str] = []
 
     def send(self, keys: tuple[str, ...]) -> None:
@@ -26,29 +32,40 @@ class KeyboardBackend(ABC):
         with self._lock:
             try:
                 for k in keys:
-                    self._press(k)
                     self._down.append(k)
+                    try:
+                        self._press(k)
+                    except Exception:  # the backend refused the key: it pressed nothing of it (see _press)
+                        self._down.pop()
+                        raise
             finally:
                 self._release_down()
 
     def release_all(self) -> None:
-        """Release anything still held (pause and shutdown call this)."""
+        """Release anything still held (pause, reload and every exit path call this)."""
         with self._lock:
             self._release_down()
 
+    def held(self) -> tuple[str, ...]:
+        """The keys pressed and not yet released (empty between hotkeys)."""
+        return tuple(self._down)
+
     def _release_down(self) -> None:
-        errors = []
+        errors, failed = [], []
         while self._down:
             k = self._down.pop()
             try:
                 self._release(k)
-            except Exception as e:  # keep releasing the others
-                errors.append(f"{k}: {e}")
+            except Exception as e:  # keep releasing the others; try this one again next time
+                failed.append(k)
+                errors.append(f"{k}: {first_line(e)}")
+        self._down[:0] = reversed(failed)
         if errors:
             raise ActionError(f"{self.name}: could not release {', '.join(errors)}")
 
     @abstractmethod
-    def _press(self, key: str) -> None: ...
+    def _press(self, key: str) -> None:
+        """Press one key; when this raises an Exception, nothing of the key may be left pressed."""
 
     @abstractmethod
     def _release(self, key: str) -> None: ...

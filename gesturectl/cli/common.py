@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
+
+from gesturectl.errors import GesturectlError
 
 
 def add_config(p: argparse.ArgumentParser, default_help: str = "built-in defaults") -> None:
@@ -25,6 +28,29 @@ def user_config_or_none(arg: Path | None) -> Path | None:
 
     p = user_config_path()
     return p if p.exists() else None
+
+
+def seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds > 0 (`nan`, `inf`, 0 and negatives are refused)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0 (got {text})")
+    return value
+
+
+def output_error(path: Path, e: OSError) -> GesturectlError:
+    """One clear line for an output file that cannot be written (missing folder, full disk, no permission)."""
+    why = e.strerror or type(e).__name__
+    hint = {
+        28: "free some space or write elsewhere",
+        13: "choose a folder you can write to",
+        30: "choose a folder you can write to",
+        21: "give a file name, not a folder",
+    }.get(e.errno or 0, "check the path")
+    return GesturectlError(f"cannot write {path}: {why}; {hint}")
 
 
 def settings_with_model(settings, model: str | None):

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 
 from gesturectl import __version__
@@ -58,14 +59,51 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run one command; every failure ends as one line on stderr and an exit status, never a traceback
+    (`-v` adds the traceback of an unexpected error)."""
+    try:
+        args = build_parser().parse_args(argv)
+    except KeyboardInterrupt:
+        return 130
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="gesturectl: %(levelname)s: %(message)s"
     )
     try:
         return int(args.func(args))
     except GesturectlError as e:
-        print(f"gesturectl: error: {e}", file=sys.stderr)
+        _error(str(e))
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # the reader went away (`gesturectl replay x | head`): stop quietly, and keep Python's final flush of
+        # stdout from failing again on the closed pipe
+        _silence_stdout()
+        return 141
+    except OSError as e:
+        where = f"{e.filename}: " if e.filename else ""
+        _error(f"{where}{e.strerror or e}")
+        return 2
+    except Exception as e:  # a bug: one line (the traceback with -v and in the log)
+        logging.getLogger("gesturectl").debug("unexpected error", exc_info=True)
+        _error(f"unexpected {type(e).__name__}: {e} (a bug; run with -v for details and please report it)")
+        if args.verbose:
+            import traceback
+
+            traceback.print_exc()
+        return 70
+
+
+def _error(message: str) -> None:
+    try:
+        print(f"gesturectl: error: {message}", file=sys.stderr)
+    except OSError:
+        pass
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gesturectl.cli.common import add_config, settings_with_model
-from gesturectl.errors import GesturectlError, SourceError
+from gesturectl.errors import GesturectlError, SourceError, first_line
 
 if TYPE_CHECKING:
     import numpy as np
@@ -80,12 +80,28 @@ def _annotate(image: np.ndarray, selection: Selection, min_score: float) -> np.n
     return draw_scene(image, selection.scene, selection.controlling, min_score)
 
 
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff")
+VIDEO_SUFFIXES = (".mp4", ".avi")
+
+
+def check_output(path: Path, video: bool) -> None:
+    """Refuse an output name of the wrong kind before any work is done (`-o x.txt`)."""
+    kinds = VIDEO_SUFFIXES if video else IMAGE_SUFFIXES
+    if path.suffix.lower() not in kinds:
+        what = "a video" if video else "an image"
+        raise GesturectlError(f"-o {path}: the output of {what} must end in {', '.join(kinds)}")
+
+
 def _write_image(path: Path, image: np.ndarray) -> None:
     import cv2
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not cv2.imwrite(str(path), image):
-        raise GesturectlError(f"cannot write {path}: unsupported extension or unwritable folder")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ok = cv2.imwrite(str(path), image)
+    except (OSError, cv2.error) as e:
+        raise GesturectlError(f"cannot write {path}: {first_line(e)}") from None
+    if not ok:
+        raise GesturectlError(f"cannot write {path}: unsupported extension, unwritable folder or full disk")
 
 
 def _run_image(name: str, image: np.ndarray, out: Path, pipe: _Pipeline, args) -> None:
@@ -208,11 +224,14 @@ def _run_inputs(args: argparse.Namespace, pipe: _Pipeline) -> int:
     failures = 0
     for src in inputs:
         try:
-            if is_video(src):
-                _run_video(src, _output_for(src, args.output, many, True), pipe, args)
+            video = is_video(src)
+            out = _output_for(src, args.output, many, video)
+            check_output(out, video)
+            if video:
+                _run_video(src, out, pipe, args)
             else:
-                _run_image(str(src), read_image(src), _output_for(src, args.output, many, False), pipe, args)
-        except SourceError as e:
+                _run_image(str(src), read_image(src), out, pipe, args)
+        except GesturectlError as e:  # (an unreadable input or an unwritable output: go on with the next)
             print(f"gesturectl: error: {e}", file=sys.stderr)
             failures += 1
     return 2 if failures else 0

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from gesturectl.cli.common import add_config
+from gesturectl.cli.common import add_config, output_error, seconds
 
 
 def register(sub) -> None:
@@ -23,8 +23,8 @@ def register(sub) -> None:
     )
     r.add_argument("-o", "--output", type=Path, required=True, help="trace file to write (.jsonl)")
     r.add_argument("--layout", choices=["coco17", "blazepose33"], default="coco17")
-    r.add_argument("--still-seconds", type=float, default=2.0, help="how long a photo is held (default 2 s)")
-    r.add_argument("--seconds", type=float, help="stop after this many seconds (a camera runs until Ctrl+C)")
+    r.add_argument("--still-seconds", type=seconds, default=2.0, help="how long a photo is held (default 2 s)")
+    r.add_argument("--seconds", type=seconds, help="stop after this many seconds (a camera runs until Ctrl+C)")
     add_config(r)
     r.set_defaults(func=run)
 
@@ -36,13 +36,18 @@ def run(args: argparse.Namespace) -> int:
     from gesturectl.sources.traces import TraceHeader, TraceWriter
 
     cfg = load_config(args.config)
+    try:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        out = open(args.output, "w", encoding="utf-8")  # noqa: SIM115 (closed below)
+    except OSError as e:
+        raise output_error(args.output, e) from None
     source = open_source(args.source, args.still_seconds)
     est = None
     writer = None
     found = total = 0
     t0 = None
     try:
-        with open(args.output, "w", encoding="utf-8") as out:
+        with out:
             for item in source:
                 if isinstance(item, PoseSample):
                     t, pose = item.t, item.pose
@@ -60,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
                     break
     except KeyboardInterrupt:
         pass
+    except OSError as e:  # e.g. the disk filled up: what was written so far stays readable up to its last line
+        raise output_error(args.output, e) from None
     finally:
         source.close()
     print(f"{args.source}: wrote {total} frames ({found} with a person) to {args.output}", file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import logging.handlers
+import os
 import signal
 import sys
 import threading
@@ -41,11 +42,21 @@ def say(msg: str) -> None:
     print(f"gesturectl: {msg}", file=sys.stderr, flush=True)
 
 
+class PrivateLogHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose files only the user can read (0600): it names the apps and gestures used."""
+
+    def _open(self):
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o600)  # (a file left by an older version may be 0644)
+        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
+
+
 def _file_logging(verbose: bool) -> Path:
     from gesturectl.paths import log_dir
 
     path = log_dir() / "gesturectl.log"
-    h = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    h = PrivateLogHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     h.setLevel(logging.DEBUG if verbose else logging.INFO)
     root = logging.getLogger()
@@ -67,7 +78,48 @@ def print_outcome(o) -> None:
     print(f"{e.t:8.3f}s  {e.gesture}{rep} -> {d.action_name}: {what}  [{o.latency_s * 1000:.1f} ms]", flush=True)
 
 
+#: The signals that ask the daemon to stop (those this platform has).
+STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGBREAK")
+
+
+class StopSignals:
+    """Every stop signal, from the first moment of `run` to the last.
+
+    Before the daemon's loop exists a signal ends start-up at once (nothing is pressed yet); once it
+    exists, a signal only asks the loop to stop, so a hotkey in progress completes and every key is
+    released before the process ends. (SIGHUP and SIGQUIT used to end the process on the spot,
+    sometimes between a key's press and its release.)
+    """
+
+    def __init__(self) -> None:
+        self.received: int | None = None
+        self._stop = None
+
+    def install(self) -> None:
+        for name in STOP_SIGNALS:
+            sig = getattr(signal, name, None)
+            if sig is not None:
+                signal.signal(sig, self._handle)
+
+    def stop_with(self, stop) -> None:
+        """From now on a signal calls `stop()` (at once, if one came already)."""
+        self._stop = stop
+        if self.received is not None:
+            stop()
+
+    def _handle(self, signum, frame) -> None:
+        first = self.received is None
+        self.received = signum
+        if self._stop is None:
+            raise KeyboardInterrupt
+        if first:
+            log.info("signal %s: stopping", signal.Signals(signum).name)
+        self._stop()
+
+
 def run_daemon(args: argparse.Namespace) -> int:
+    signals = StopSignals()
+    signals.install()
     from gesturectl.config import load_config
     from gesturectl.runtime.control import InstanceLock
 
@@ -78,14 +130,17 @@ def run_daemon(args: argparse.Namespace) -> int:
     lock = InstanceLock()
     lock.acquire()
     try:
-        return _run(args, cfg, cfg_path, source, log_path)
+        return _run(args, cfg, cfg_path, source, log_path, signals)
     finally:
         lock.release()
 
 
-def _run(args: argparse.Namespace, cfg, cfg_path: Path | None, source: str, log_path: Path) -> int:
+def _run(
+    args: argparse.Namespace, cfg, cfg_path: Path | None, source: str, log_path: Path, signals: StopSignals
+) -> int:
     from gesturectl.commands import Command
     from gesturectl.config import load_config
+    from gesturectl.errors import GesturectlError
     from gesturectl.runtime.assembly import build_daemon
     from gesturectl.runtime.control import ControlServer
     from gesturectl.runtime.daemon import DaemonOptions
@@ -109,6 +164,7 @@ def _run(args: argparse.Namespace, cfg, cfg_path: Path | None, source: str, log_
 
     opts = DaemonOptions(source, cfg_path, args.dry_run, args.exit_at_end)
     daemon, first = build_daemon(cfg, opts, edges, lambda: load_config(cfg_path), on_outcome, reporter)
+    signals.stop_with(daemon.stop)
     for w in first.warnings:
         say(w)
     server = ControlServer(daemon.command)
@@ -117,8 +173,6 @@ def _run(args: argparse.Namespace, cfg, cfg_path: Path | None, source: str, log_
         watch.start(lambda: daemon.command(Command.TOGGLE_PAUSE))
     host = PreviewHost(daemon, say)
     reporter.tray = start_tray(cfg.daemon, daemon.command, say, show_camera=host.request)
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: daemon.stop())
     say(
         f"running on {source} ({'dry run' if args.dry_run else 'live'}); log: {log_path}; "
         f"control: gesturectl status|pause|resume|reload|stop"
@@ -126,12 +180,21 @@ def _run(args: argparse.Namespace, cfg, cfg_path: Path | None, source: str, log_
     if args.preview:
         host.request()
     result: list[int] = []
-    loop = threading.Thread(target=lambda: result.append(daemon.run()), name="gesturectl-loop")
+
+    def run_loop() -> None:  # (keys are released by daemon.run itself, whatever happens)
+        try:
+            result.append(daemon.run())
+        except Exception as e:  # one line, never a thread's traceback on the terminal
+            log.debug("the daemon's loop failed", exc_info=True)
+            say(f"error: {e}" if isinstance(e, GesturectlError) else f"error: unexpected {type(e).__name__}: {e}")
+            result.append(2 if isinstance(e, GesturectlError) else 70)
+
+    loop = threading.Thread(target=run_loop, name="gesturectl-loop")
     loop.start()
     try:
         host.serve(loop.is_alive)  # the main thread opens preview windows on request (Tk wants it)
-        loop.join()
-        return result[0] if result else 1
+        loop.join()  # (signals still reach their handlers on this thread: they ask the loop to stop)
+        rc = result[0] if result else 1
     finally:
         server.stop()
         server.join(2.0)
@@ -146,3 +209,7 @@ def _run(args: argparse.Namespace, cfg, cfg_path: Path | None, source: str, log_
             t = edges.timer
             say("CPU per stage: " + ", ".join(f"{k} {v:.2f} ms x{t.calls[k]}" for k, v in t.ms_per_call().items()))
         say(f"stopped: {st.frames} frames, {st.events} events, latency {st.latency_ms}")
+    if (args.exit_at_end and st.source_state == "lost") or st.source_message.startswith("the source failed"):
+        say(f"the source could not be read to its end: {st.source_message}")
+        return rc or 1
+    return rc

@@ -58,6 +58,8 @@ class UserLock:
 
     def update(self, scene: Scene) -> Person | None:
         t = scene.t
+        if self._last_seen is not None and t < self._last_seen:  # time went back (a new recording): start afresh
+            self.reset()
         people = [p for p in scene.people if p.track_id is not None]
         self._update_engaged(people, t)
         user = next((p for p in people if p.track_id == self.user), None)

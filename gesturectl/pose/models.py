@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -72,11 +73,27 @@ class RuntimeOptions:
     threads: int = 1
 
 
+def private_onnxruntime():
+    """onnxruntime with its telemetry off, before any session exists.
+
+    Imported with default settings, onnxruntime (1.2x and later) writes a device id and an event
+    database under `~/.cache/Microsoft/DeveloperTools` at import and may send usage events: nothing of
+    gesturectl may leave the machine. `ORT_DISABLE_TELEMETRY` works only when set before the first import
+    (an explicit value of the user's is kept); `disable_telemetry_events()` covers an earlier import.
+    """
+    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+    import onnxruntime as ort
+
+    if hasattr(ort, "disable_telemetry_events"):
+        ort.disable_telemetry_events()
+    return ort
+
+
 class OnnxModel:
     """One onnxruntime session with named outputs."""
 
     def __init__(self, path: Path, options: RuntimeOptions = RuntimeOptions(), hint: str = REFETCH_HINT) -> None:
-        import onnxruntime as ort
+        ort = private_onnxruntime()
 
         so = ort.SessionOptions()
         so.intra_op_num_threads = options.threads

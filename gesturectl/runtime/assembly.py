@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from gesturectl.actions.dispatch import Dispatcher, ForegroundApp
 from gesturectl.actions.sink import ActionSink
 from gesturectl.actions.spec import AppSpec
-from gesturectl.config import Config
+from gesturectl.config import Config, config_warnings
 from gesturectl.gestures.pipeline import GesturePipeline
 from gesturectl.runtime.daemon import Daemon, DaemonOptions, Rebuilt, Status
 from gesturectl.runtime.engine import Engine, EstimatorFactory, Outcome
@@ -61,7 +61,7 @@ class Edges:
 def rebuild(cfg: Config, edges: Edges) -> Rebuilt:
     """The config-dependent parts: the gesture pipeline, the dispatcher and the people stage (and warnings)."""
     dispatcher = Dispatcher(cfg.bindings, cfg.actions, cfg.apps, edges.foreground_for(cfg.apps))
-    warnings = tuple(edges.check_apps(cfg.apps))
+    warnings = (*edges.check_apps(cfg.apps), *config_warnings(cfg))
     return Rebuilt(cfg, GesturePipeline(cfg.gestures), dispatcher, warnings, people_stage(cfg.user, cfg.gestures))
 
 
@@ -84,6 +84,7 @@ def build_daemon(
         edges.timer,
         clock=edges.clock,
         busy=edges.busy,
+        max_actions_per_s=cfg.daemon.max_actions_per_s,
         people=first.people,
     )
     daemon = Daemon(

@@ -127,12 +127,14 @@ class Capture(threading.Thread):
             self._slot.put(SourceEvent("started", str(getattr(source, "path", "") or "")))
             try:
                 self._pump(source)
-            except GesturectlError as e:
-                self._lost(str(e), delay)
-                continue
-            except Exception as e:  # a source failing in an unforeseen way must not kill capture
-                log.exception("source failed")
-                self._lost(f"{type(e).__name__}: {e}", delay)
+            except Exception as e:  # a source failing in any way must not kill capture
+                if not isinstance(e, GesturectlError):
+                    log.exception("source failed")
+                message = str(e) if isinstance(e, GesturectlError) else f"{type(e).__name__}: {e}"
+                if not getattr(source, "live", False):  # a broken file: reading it again would repeat its gestures
+                    self._slot.put(SourceEvent("ended", f"the source failed: {message}"))
+                    return
+                self._lost(message, delay)
                 continue
             finally:
                 source.close()

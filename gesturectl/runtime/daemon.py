@@ -240,9 +240,10 @@ class Daemon:
         elif ev.kind in ("lost", "released"):
             self.engine.reset()
         elif ev.kind == "ended":
-            log.info("source %s ended", self.opts.source)
+            log.info("source %s ended%s", self.opts.source, f": {ev.message}" if "failed" in ev.message else "")
         self._changed()
-        return ev.kind == "ended" and self.opts.exit_at_end
+        # --exit-at-end: a source that ended, failed, or cannot be opened ends the daemon (never retried for ever)
+        return ev.kind in ("ended", "lost") and self.opts.exit_at_end
 
     def process(self, captured: Captured) -> None:
         """One captured item through the engine (skipped when idle and throttled)."""
@@ -356,7 +357,12 @@ class Daemon:
         except GesturectlError as e:
             log.error("reload failed, keeping the running config: %s", e)
             return {"ok": False, "error": f"the new config is invalid; still running the previous one.\n{e}"}
-        self.engine.replace(rebuilt.gestures, rebuilt.dispatcher, rebuilt.config.pose, rebuilt.people)
+        try:
+            self.engine.replace(rebuilt.gestures, rebuilt.dispatcher, rebuilt.config.pose, rebuilt.people)
+        except GesturectlError as e:  # e.g. the new pose model does not load: keep the old one
+            log.error("reload failed, keeping the running config: %s", e)
+            return {"ok": False, "error": f"the new pose model does not load; still running the previous one.\n{e}"}
+        self.engine.max_actions_per_s = rebuilt.config.daemon.max_actions_per_s
         self.engine.sink.release_all()
         self.cfg = rebuilt.config
         log.info("config reloaded from %s", self.opts.config_path or "built-in defaults")

@@ -20,15 +20,16 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gesturectl.actions.action import Control, Hotkey, pressed_keys
 from gesturectl.actions.dispatch import Decision, Dispatcher
 from gesturectl.actions.sink import ActionSink
 from gesturectl.commands import Command, PausedBy, PauseState
-from gesturectl.errors import GesturectlError
-from gesturectl.gestures.pipeline import GestureStage
+from gesturectl.errors import GesturectlError, ModelError, first_line
+from gesturectl.gestures.pipeline import GesturePipeline, GestureStage
 from gesturectl.people.settings import UserSettings
 from gesturectl.people.stage import PeopleStage, Selection
 from gesturectl.pose.estimator import PoseEstimator
@@ -86,6 +87,7 @@ class Engine:
         clock: Callable[[], float] = time.monotonic,
         busy: Callable[[], bool] = lambda: False,
         estimator_retry_s: float = 10.0,
+        max_actions_per_s: float = 4.0,
         people: PeopleStage | None = None,
     ) -> None:
         self._make_estimator = make_estimator
@@ -101,11 +103,14 @@ class Engine:
         self.pause = PauseState()
         self.last_pose: Pose | None = None
         self.last_selection: Selection | None = None
-        self._build_error: tuple[float, GesturectlError] | None = None
         # without a people stage: a person alone in view is the user, nobody ever engages
         self.people: PeopleStage = people or PeopleStage(UserSettings(), lambda pose: False)
         self._controlling: int | None = None
         self._last_size: tuple[int, int] = (1, 1)
+        self._build_error: tuple[float, GesturectlError] | None = None
+        self._last_t: float | None = None
+        self.max_actions_per_s = max_actions_per_s
+        self._recent_actions: deque[float] = deque(maxlen=128)
 
     # -- state changes -------------------------------------------------------------------------
     def reset(self) -> None:
@@ -125,15 +130,21 @@ class Engine:
         pose_settings: PoseSettings,
         people: PeopleStage | None = None,
     ) -> None:
-        """Swap in a reloaded configuration; the pose model is rebuilt only when its settings changed,
-        the people stage (and so the user lock) only when it was built from other settings."""
+        """Swap in a reloaded configuration; the pose model is rebuilt only when its settings changed, the
+        people stage (and so the user lock) only when it was built from other settings.
+
+        A model in use is replaced only by one that loads: when the new one fails, this raises its
+        GesturectlError and nothing is swapped (the old config and model keep running)."""
+        new_estimator = None
+        if pose_settings != self._pose_settings and self._estimator is not None:
+            new_estimator = self._make_estimator(pose_settings, self.timer)
         self.gestures, self.dispatcher = gestures, dispatcher
         if people is not None and people.key != self.people.key:
             self.people = people
             self._controlling = None
         if pose_settings != self._pose_settings:
             self._pose_settings = pose_settings
-            self._estimator = None
+            self._estimator = new_estimator
             self._build_error = None
 
     def command(self, command: Command, by: PausedBy) -> PauseState:
@@ -152,6 +163,7 @@ class Engine:
         return self.last_selection is not None and bool(self.last_selection.scene.people)
 
     def process(self, captured: Captured) -> list[Outcome]:
+        self._check_time(captured.item.t)
         scene = self._scene(captured.item)
         selection = self.timer.record("people", lambda: self.people.select(scene))
         if selection.controlling != self._controlling:
@@ -166,6 +178,19 @@ class Engine:
                 outcomes.append(self._perform(d, captured.wall))
         return outcomes
 
+    def _check_time(self, t: float) -> None:
+        """Time that goes back (a new recording, a trace of several takes) would hold every cooldown, hold and
+        refractory time until it caught up again: the gestures start afresh instead."""
+        if self._last_t is not None and t < self._last_t - 1e-6:
+            log.info("time went back %.3f s: gestures start afresh", self._last_t - t)
+            if isinstance(self.gestures, GesturePipeline):  # (its cooldowns too, which reset() keeps)
+                self.gestures = GesturePipeline(self.gestures.recognizer.spec)
+            else:
+                self.gestures.reset()
+            self.people.reset()  # tracks, the lock's timers and engage holds are on the old clock too
+            self._controlling = None
+        self._last_t = t
+
     def _scene(self, item: SourceItem) -> Scene:
         if isinstance(item, PoseSample):
             return self._scene_of(item.pose, item.t)
@@ -173,11 +198,17 @@ class Engine:
             raise TypeError(f"cannot process a {type(item).__name__}")
         est = self._estimator or self._build_estimator()
         estimate_scene = getattr(est, "estimate_scene", None)
-        if estimate_scene is not None:
-            scene: Scene = self.timer.record("pose", lambda: estimate_scene(item))
-            self._last_size = scene.image_size
-            return scene
-        return self._scene_of(self.timer.record("pose", lambda: est.estimate(item)), item.t, item.size)
+        try:
+            if estimate_scene is not None:
+                scene: Scene = self.timer.record("pose", lambda: estimate_scene(item))
+                self._last_size = scene.image_size
+                return scene
+            return self._scene_of(self.timer.record("pose", lambda: est.estimate(item)), item.t, item.size)
+        except GesturectlError:
+            raise
+        except Exception as e:  # a model of the wrong kind fails in its own way: a state, never a crash
+            log.debug("pose model failed", exc_info=True)
+            raise ModelError(f"the pose model failed on a frame ({type(e).__name__}: {first_line(e)})") from e
 
     def _scene_of(self, pose: Pose | None, t: float, size: tuple[int, int] | None = None) -> Scene:
         """A single-person source's output as a scene of one (or of nobody)."""
@@ -199,6 +230,18 @@ class Engine:
         self._build_error = None
         return self._estimator
 
+    def _over_rate(self, now: float) -> bool:
+        """The global cap (`daemon.max_actions_per_s`): True when one more action now would exceed it."""
+        recent = self._recent_actions
+        while recent and now - recent[0] >= 1.0:
+            recent.popleft()
+        if recent and now < recent[-1]:  # time went back: start counting afresh
+            recent.clear()
+        if len(recent) >= min(self.max_actions_per_s, recent.maxlen or 128):
+            return True
+        recent.append(now)
+        return False
+
     def _perform(self, d: Decision, captured_wall: float) -> Outcome:
         def done(result: str | None = None, error: str | None = None) -> Outcome:
             return Outcome(d, result, error, self._clock() - captured_wall)
@@ -209,6 +252,9 @@ class Engine:
         if isinstance(action, Control):
             state = self.command(action.command, PausedBy.GESTURE)
             return done("paused" if state.paused else "resumed")
+        if self._over_rate(captured_wall):
+            d = replace(d, action=None, skipped=f"more than {self.max_actions_per_s:g} actions per second")
+            return Outcome(d, None, None, self._clock() - captured_wall)
         try:
             return done(self.timer.record("action", lambda: self.sink.perform(action)))
         except GesturectlError as e:

@@ -228,8 +228,27 @@ class Tray:
 
     def start(self) -> None:
         self._worker.start()
-        self._icon.run_detached(self._setup)
+        if type(self._icon).__module__.endswith("_xorg"):
+            # pystray's X11 `run_detached` calls `run()` in a thread, which starts a *second* setup thread;
+            # only one is ever woken, and the other (not a daemon thread) then blocks `stop()` for 5 s and
+            # the interpreter's exit for ever. Running `run()` in our own thread starts exactly one.
+            threading.Thread(
+                target=self._icon.run, args=(self._setup,), name="gesturectl-tray-loop", daemon=True
+            ).start()
+        else:
+            self._icon.run_detached(self._setup)
 
-    def stop(self) -> None:
+    def stop(self, timeout_s: float = 1.0) -> None:
+        """Remove the icon; never waits more than `timeout_s` (a tray that hangs must not hold up the exit)."""
         self._pending.put(_STOP)
-        self._icon.stop()
+        stopper = threading.Thread(target=self._stop_icon, name="gesturectl-tray-stop", daemon=True)
+        stopper.start()
+        stopper.join(timeout_s)
+        if stopper.is_alive():
+            log.warning("the tray icon did not go away within %.1f s; exiting anyway", timeout_s)
+
+    def _stop_icon(self) -> None:
+        try:
+            self._icon.stop()
+        except Exception as e:  # the tray may be gone already
+            log.debug("tray stop: %s", e)

@@ -1,5 +1,6 @@
 """The capture thread: a source that cannot be opened is retried with backoff and reported; a file that
-ends is reported once and not replayed; a source that fails midway is reported and reopened."""
+ends is reported once and not replayed; a camera that fails midway is reported and reopened, a file that fails
+midway ends (reading it again would repeat its gestures)."""
 
 from __future__ import annotations
 
@@ -62,17 +63,31 @@ def test_unopenable_source_is_retried_with_backoff_then_read_to_the_end():
     assert source.closed and len(attempts) == 3
 
 
-def test_a_source_failing_midway_is_reported_and_reopened():
+def test_a_live_source_failing_midway_is_reported_and_reopened():
+    first, second = ListSource(samples(5), fail_after=2), ListSource(samples(2))
+    first.live = second.live = True
+    sources = [first, second]
+    slot = LatestSlot()
+    cap = Capture(lambda: sources.pop(0) if sources else ListSource([]), slot, retry_min_s=0.01)
+    cap.start()
+    got = drain(slot, "started") + drain(slot, "started")
+    cap.stop()
+    kinds = [g.kind for g in got if isinstance(g, SourceEvent)]
+    assert kinds == ["started", "lost", "started"]
+    lost = next(g for g in got if isinstance(g, SourceEvent) and g.kind == "lost")
+    assert "bad trace frame" in lost.message
+
+
+def test_a_file_failing_midway_ends_and_is_not_read_again():
     sources = [ListSource(samples(5), fail_after=2), ListSource(samples(2))]
     slot = LatestSlot()
     cap = Capture(lambda: sources.pop(0), slot, retry_min_s=0.01)
     cap.start()
     got = drain(slot, "ended")
     cap.stop()
-    kinds = [g.kind for g in got if isinstance(g, SourceEvent)]
-    assert kinds == ["started", "lost", "started", "ended"]
-    lost = next(g for g in got if isinstance(g, SourceEvent) and g.kind == "lost")
-    assert "bad trace frame" in lost.message
+    events = [g for g in got if isinstance(g, SourceEvent)]
+    assert [e.kind for e in events] == ["started", "ended"] and len(sources) == 1
+    assert events[-1].message == "the source failed: bad trace frame (line 3)"
 
 
 def test_the_slot_keeps_the_newest_frame_and_never_drops_a_state_change():
