@@ -29,7 +29,7 @@ from gesturectl.gestures.evaluation import Score, score_trace
 from gesturectl.gestures.pipeline import recognize
 from gesturectl.synth.datasets import LOADERS, Case, photo_cases, trace_cases
 
-TOLERANCE_S = {"gesture_frames": 2.0}  # a held photo: the event may come any time while it is held
+TOLERANCE_S = {"gesture_frames": 2.0}  # a held photo: the event may come any time while it is held (2 s)
 
 
 def record(src: Path, dst: Path) -> None:

@@ -66,8 +66,11 @@ class Recognizer:
 
     def update(self, pose: Pose | None) -> list[GestureEvent]:
         frame = self._features.update(pose)
-        if frame is None:
+        if frame is None:  # nobody in view, or no shoulders: whatever was in progress is gone
             self.engaged = False
+            self._gate.reset()
+            for m in self._matchers:
+                m.suppress()
             return []
         self.engaged = self._gate.update(frame)
         candidates = []

@@ -109,9 +109,8 @@ class SequenceMatcher:
         """Advance on one frame; a Candidate when the gesture (or a repeat of it) completes now."""
         t = frame.t
         if not frame.has(self.points):
-            if self._last_seen is not None and t - self._last_seen > self._max_dropout_s:
-                self.suppress()
-            return None  # a short dropout is skipped, not guessed
+            self.suppress()  # an occluded or low-score joint drops the progress: never carried across a gap
+            return None
         if self._last_seen is not None and t - self._last_seen > self._max_dropout_s:
             self.suppress()
         self._last_seen = t

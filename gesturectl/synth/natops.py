@@ -68,7 +68,8 @@ def natops_to_poses(
     px_per_unit: float = 90.0,
     fps: float = NATOPS_FPS,
 ) -> Iterator[tuple[float, Pose | None]]:
-    """(t, pose) per frame, with the first and last frame held for `pad_s` before and after."""
+    """(t, pose) per frame, with the first frame (arms hanging) held for `pad_s` before it. The last
+    frame is not held: some samples end with an arm still up, and holding it would invent a hold."""
     j = sample.joints
     elbows0 = j[0, [_ELBOW_L, _ELBOW_R], :2]
     mid_x = float(elbows0[:, 0].mean())
@@ -89,7 +90,7 @@ def natops_to_poses(
     w, h = image_size
     cx, cy = w / 2.0, h / 2.0 - px_per_unit * sh_y - 30.0
     pad = int(round(pad_s * fps))
-    order = [0] * pad + list(range(len(j))) + [len(j) - 1] * pad
+    order = [0] * pad + list(range(len(j)))
     for i, src in enumerate(order):
         t = i / fps
         world = dict(fixed)

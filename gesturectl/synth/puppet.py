@@ -50,7 +50,7 @@ POSTURES: dict[str, np.ndarray] = {
     "desk": _arms((0.7, -0.95), (0.3, -1.45), (-0.7, -0.95), (-0.3, -1.45)),
     "hands_together": _arms((0.75, -0.9), (0.07, -0.45), (-0.75, -0.9), (-0.07, -0.45)),
     "hands_mid": _arms((0.85, -0.85), (0.5, -0.45), (-0.85, -0.85), (-0.5, -0.45)),
-    "hands_apart": _arms((0.9, -0.82), (0.8, -0.4), (-0.9, -0.82), (-0.8, -0.4)),
+    "hands_apart": _arms((1.0, -0.75), (1.25, -0.35), (-1.0, -0.75), (-1.25, -0.35)),
     "hands_wide": _arms((1.0, -0.75), (1.35, -0.35), (-1.0, -0.75), (-1.35, -0.35)),
     "left_hand_up": _arms((0.75, 0.75), (0.7, 1.75), (-0.62, -0.85), (-0.66, -1.6)),
     "right_hand_up": _arms((0.62, -0.85), (0.66, -1.6), (-0.75, 0.75), (-0.7, 1.75)),
@@ -173,12 +173,12 @@ def perform(
     jitter_s: float = 0.0,
     start: str = "rest",
 ) -> Iterator[tuple[float, Pose | None]]:
-    """(t, pose or None) for a script: optional pixel noise, dropped frames and timing jitter."""
+    """(t, pose) for a script: optional pixel noise, dropped frames (left out of the stream, as a
+    camera that skipped them) and timing jitter."""
     rng = np.random.default_rng(seed)
     for t, arms in arm_track(script, fps, start):
         tj = t + (rng.uniform(-jitter_s, jitter_s) if jitter_s > 0 else 0.0)
         if drop > 0 and rng.random() < drop:
-            yield tj, None
             continue
         yield tj, render(arms, cam, tj, rng, noise_px)
 

@@ -103,4 +103,4 @@ def test_bundled_demo_trace_regression():
         ("zoom_in", "paused"),
         ("pause", None),
     ]
-    assert [round(r["t"], 1) for r in recs] == [2.9, 6.3, 8.0, 11.6, 14.6, 18.0, 21.2, 24.8]
+    assert [round(r["t"], 1) for r in recs] == [3.1, 6.5, 8.1, 11.6, 14.6, 18.0, 21.4, 24.8]
