@@ -1,11 +1,13 @@
 """`gesturectl COMMAND ...`: parse the command line, run the command, turn errors into one clear line.
 
-gesturectl run [--source SRC] [--config FILE] [--dry-run] [--exit-at-end]
+gesturectl run [--source SRC] [--config FILE] [--dry-run] [--exit-at-end] [--preview]
+gesturectl preview [--source SRC] [--config FILE]
 gesturectl status [--json] | pause | resume | reload | stop
 gesturectl cameras
 gesturectl pose IMAGE|VIDEO ... [-o OUT] [--json] [--coco] [--model lite|full|FILE]
 gesturectl record --source SRC -o trace.jsonl [--layout coco17|blazepose33]
 gesturectl replay TRACE [--config FILE] [--json]
+gesturectl explain TRACE|VIDEO|demo [--gesture G] [--json]
 gesturectl eval DIR [--config FILE] [--json]
 gesturectl export-simple-baselines [CHECKPOINT] --layers 50 --input 256x192 -o model.onnx
 gesturectl train-simple-baselines --annotations A.json --images DIR -o model.pth
@@ -22,7 +24,18 @@ from gesturectl import __version__
 from gesturectl.errors import GesturectlError
 
 #: The command modules, in the order `--help` lists them.
-COMMAND_MODULES = ("run", "control", "cameras", "pose", "record", "replay", "evaluate", "simple_baselines")
+COMMAND_MODULES = (
+    "run",
+    "preview",
+    "control",
+    "cameras",
+    "pose",
+    "record",
+    "replay",
+    "explain",
+    "evaluate",
+    "simple_baselines",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -7,6 +7,7 @@ import logging
 import logging.handlers
 import signal
 import sys
+import threading
 from pathlib import Path
 
 from gesturectl.cli.common import add_config, add_verbose, user_config_or_none
@@ -29,6 +30,9 @@ def register(sub) -> None:
     add_config(run, "~/.config/gesturectl/config.yaml if it exists, else built-in defaults")
     run.add_argument("--dry-run", action="store_true", help="print each action instead of performing it")
     run.add_argument("--exit-at-end", action="store_true", help="stop when a file or trace source ends")
+    run.add_argument(
+        "--preview", action="store_true", help="open the preview window (closing it leaves the daemon running)"
+    )
     add_verbose(run)
     run.set_defaults(func=run_daemon)
 
@@ -86,6 +90,7 @@ def _run(args: argparse.Namespace, cfg, cfg_path: Path | None, source: str, log_
     from gesturectl.runtime.control import ControlServer
     from gesturectl.runtime.daemon import DaemonOptions
     from gesturectl.runtime.desktop import StateReporter, desktop_edges, start_input_watch, start_tray
+    from gesturectl.runtime.preview.host import PreviewHost
 
     edges, notes = desktop_edges(cfg, args.dry_run)
     for n in notes:
@@ -102,15 +107,23 @@ def _run(args: argparse.Namespace, cfg, cfg_path: Path | None, source: str, log_
     server.start()
     if watch is not None:
         watch.start(lambda: daemon.command(Command.TOGGLE_PAUSE))
-    reporter.tray = start_tray(cfg.daemon, daemon.command, say)
+    host = PreviewHost(daemon, say)
+    reporter.tray = start_tray(cfg.daemon, daemon.command, say, show_camera=host.request)
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: daemon.stop())
     say(
         f"running on {source} ({'dry run' if args.dry_run else 'live'}); log: {log_path}; "
         f"control: gesturectl status|pause|resume|reload|stop"
     )
+    if args.preview:
+        host.request()
+    result: list[int] = []
+    loop = threading.Thread(target=lambda: result.append(daemon.run()), name="gesturectl-loop")
+    loop.start()
     try:
-        return daemon.run()
+        host.serve(loop.is_alive)  # the main thread opens preview windows on request (Tk wants it)
+        loop.join()
+        return result[0] if result else 1
     finally:
         server.stop()
         server.join(2.0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from gesturectl.gestures.progress import GestureProgress
 from gesturectl.gestures.recognizer import Recognizer
 from gesturectl.gestures.smoothing import PoseSmoother
 from gesturectl.gestures.spec import RecognizerSpec
@@ -35,6 +36,10 @@ class GesturePipeline:
         if self._smoother is not None:
             pose = self._smoother.update(pose)
         return self.recognizer.update(pose)
+
+    def progress(self) -> tuple[GestureProgress, ...]:
+        """Each enabled gesture's progress on the last frame (see `Recognizer.progress`)."""
+        return self.recognizer.progress()
 
 
 def recognize(spec: RecognizerSpec, stream: Iterable[tuple[float, Pose | None]]) -> list[GestureEvent]:

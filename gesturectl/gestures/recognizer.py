@@ -6,12 +6,16 @@ Arbitration, in order: a gesture's own repeats are always allowed; any other can
 wait out the refractory time after the last event (and gestures make no progress meanwhile, so
 nothing fires the moment it ends); of simultaneous candidates the one defined first wins
 (`conflict: priority`) and the others lose their progress.
+
+`progress()` returns one `GestureProgress` per enabled gesture for the last frame, built from what
+`update()` evaluated; it costs nothing when nobody calls it.
 """
 
 from __future__ import annotations
 
-from gesturectl.gestures.conditions import compile_all
+from gesturectl.gestures.conditions import Fail, compile_all
 from gesturectl.gestures.features import BodyFrame, FeatureTracker
+from gesturectl.gestures.progress import Blocker, GestureProgress, blocker
 from gesturectl.gestures.sequence import SequenceMatcher
 from gesturectl.gestures.spec import RecognizerSpec
 from gesturectl.types import GestureEvent, Pose
@@ -25,14 +29,26 @@ class EngageGate:
         self._hold_s = spec.engage.hold_s
         self._since: float | None = None
         self._empty = not spec.engage.when
+        self._fail: Fail | None = None
+        self._t = 0.0
 
     def reset(self) -> None:
         self._since = None
 
+    def blocker(self) -> Blocker | None:
+        """Why the gate was off on the last frame (call only when it was)."""
+        if self._fail is not None:
+            b = blocker(self._fail)
+            return Blocker(f"engage: {b.condition}", b.value, b.threshold, b.unit, "engage")
+        held = 0.0 if self._since is None else self._t - self._since
+        return Blocker(f"engage held {self._hold_s:.2f} s", held, self._hold_s, "s", "engage")
+
     def update(self, frame: BodyFrame) -> bool:
         if self._empty:
             return True
-        if not self._check(frame, 0.0):
+        self._t = frame.t
+        self._fail = self._check(frame, 0.0)
+        if self._fail is not None:
             self._since = None
             return False
         if self._since is None:
@@ -50,6 +66,9 @@ class Recognizer:
         self._matchers = [SequenceMatcher(n, g, spec.max_dropout_s) for n, g in spec.definitions.items() if g.enabled]
         self._last_event: GestureEvent | None = None
         self.engaged = False
+        self._seen_body = False  # reporting: whether the last update had a body frame, and what fired
+        self._fired: str | None = None
+        self._t = 0.0
 
     @property
     def gestures(self) -> list[str]:
@@ -66,6 +85,10 @@ class Recognizer:
 
     def update(self, pose: Pose | None) -> list[GestureEvent]:
         frame = self._features.update(pose)
+        self._fired = None
+        self._seen_body = frame is not None
+        if pose is not None:
+            self._t = pose.t
         if frame is None:  # nobody in view, or no shoulders: whatever was in progress is gone
             self.engaged = False
             self._gate.reset()
@@ -95,8 +118,43 @@ class Recognizer:
         m.commit(c)
         event = GestureEvent(c.gesture, c.t, round(c.strength, 3), c.repeat)
         self._last_event = event
+        self._fired = m.name
         if c.repeat == 0:
             for other in self._matchers:
                 if other is not m:
                     other.suppress()
         return [event]
+
+    def progress(self) -> tuple[GestureProgress, ...]:
+        """One record per enabled gesture for the last `update()`, in definition order."""
+        if not self._seen_body:
+            return tuple(_no_body(m.name, len(m.spec.phases), self._t) for m in self._matchers)
+        engage = None if self.engaged else self._gate.blocker()
+        last, out = self._last_event, []
+        for m in self._matchers:
+            refractory = None
+            if last is not None and last.gesture != m.name:
+                left = self.spec.refractory_s - (self._t - last.t)
+                if left > 1e-9:
+                    refractory = Blocker(f"refractory after {last.gesture}", left, self.spec.refractory_s, "s", "state")
+            out.append(m.progress(engage, refractory, self._fired == m.name))
+        return tuple(out)
+
+
+def _no_body(name: str, phases: int, t: float) -> GestureProgress:
+    return GestureProgress(
+        gesture=name,
+        t=t,
+        state="no_body",
+        phase_index=0,
+        phases=phases,
+        phase_name="",
+        hold_s=0.0,
+        hold_needed_s=0.0,
+        motion=0.0,
+        motion_needed=0.0,
+        cooldown_left_s=0.0,
+        refractory_left_s=0.0,
+        engaged=False,
+        blocking=Blocker("nobody in view (both shoulders needed)", None, None, "", "state"),
+    )

@@ -6,6 +6,10 @@ winner and `suppress()` on the others. After firing, a gesture is *spent* until 
 phase's conditions have clearly stopped holding (exit hysteresis) and its cooldown has passed, so
 a pose held after it fired never fires again. A repeating gesture fires once more for each extra
 `repeat.step` of motion while the motion continues, at most `repeat.max_per_s` times a second.
+
+Reporting: each phase keeps what this frame's evaluation found (the failing condition, the hold
+and the motion so far) and `progress()` turns that into a `GestureProgress` record only when
+someone asks, so the record and the decision to fire come from the same evaluation.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from dataclasses import dataclass
 
 from gesturectl.gestures.conditions import Check, Value, compile_all, compile_quantity
 from gesturectl.gestures.features import BodyFrame
-from gesturectl.gestures.spec import GestureSpec, Phase
+from gesturectl.gestures.progress import Blocker, Fail, GestureProgress, State, blocker, missing_points
+from gesturectl.gestures.spec import GestureSpec, Phase, Quantity
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,7 @@ class _PhaseState:
         self.check: Check = compile_all(spec.when)
         self.value: Value | None = compile_quantity(spec.motion.change) if spec.motion else None
         self.samples: deque[tuple[float, float]] = deque(maxlen=256)
+        self.fail: Fail | None = None  # this frame's first failing condition (reporting only)
         self.clear()
 
     def clear(self) -> None:
@@ -46,6 +52,8 @@ class _PhaseState:
         self.run_start: float | None = None  # conditions continuously true since
         self.done_since: float | None = None  # satisfied continuously since
         self.samples.clear()
+        self.held = 0.0  # reporting: how long the hold has lasted (s)
+        self.moved = 0.0  # reporting: the motion so far toward `by` (sw)
 
     def motion_progress(self, t: float, since: float) -> tuple[float, float] | None:
         """(signed change toward `by`, current value) over the window, or None without samples."""
@@ -77,6 +85,9 @@ class SequenceMatcher:
         self._repeat_ref = 0.0
         self._repeat_best = 0.0
         self._repeat_best_t = 0.0
+        self._frame: BodyFrame | None = None  # reporting: the last frame seen and how it went
+        self._missing = False
+        self._gated = True
 
     # -- lifecycle ---------------------------------------------------------------------------
     def suppress(self) -> None:
@@ -108,13 +119,16 @@ class SequenceMatcher:
     def step(self, frame: BodyFrame, engaged: bool) -> Candidate | None:
         """Advance on one frame; a Candidate when the gesture (or a repeat of it) completes now."""
         t = frame.t
-        if not frame.has(self.points):
+        self._frame = frame
+        self._missing = not frame.has(self.points)
+        if self._missing:
             self.suppress()  # an occluded or low-score joint drops the progress: never carried across a gap
             return None
         if self._last_seen is not None and t - self._last_seen > self._max_dropout_s:
             self.suppress()
         self._last_seen = t
         gate = engaged or not self.spec.engage
+        self._gated = gate
         if self._spent:
             return self._step_spent(frame, gate)
         return self._advance(frame, gate)
@@ -125,7 +139,8 @@ class SequenceMatcher:
         strength = 0.0
         for ph in self._phases:
             slack = hyst if ph.run_start is not None else 0.0
-            if not (gate and ph.check(frame, slack)):
+            ph.fail = ph.check(frame, slack) if gate else None
+            if not gate or ph.fail is not None:
                 ph.break_run()
                 prev = ph
                 continue
@@ -155,6 +170,7 @@ class SequenceMatcher:
                 return False, 0.0
             since = max(since, prev.done_since if prev.done_since is not None else prev.last_done)
             ref = min(prev.last_done, t)  # the motion counts from the last moment the previous phase held
+        ph.held, ph.moved = t - since, 0.0
         if t - since < ph.spec.hold_s - 1e-9:
             return False, 0.0
         motion = ph.spec.motion
@@ -162,6 +178,7 @@ class SequenceMatcher:
             return True, 1.0
         got = ph.motion_progress(t, ref)
         by = abs(motion.by)
+        ph.moved = 0.0 if got is None else got[0]
         if got is None or got[0] < by:
             return False, 0.0
         return True, got[0] / by
@@ -177,7 +194,8 @@ class SequenceMatcher:
     def _step_spent(self, frame: BodyFrame, gate: bool) -> Candidate | None:
         t = frame.t
         first = self._phases[0]
-        if not (gate and first.check(frame, self.spec.hysteresis)):
+        first.fail = first.check(frame, self.spec.hysteresis) if gate else None
+        if not gate or first.fail is not None:
             self._rearmed = True
         rep = self._repeat_candidate(frame, gate)
         if rep is not None:
@@ -197,7 +215,7 @@ class SequenceMatcher:
         if r is None or last.value is None or not self._repeat_active(frame.t):
             return None
         v = last.value(frame)
-        if v is None or not (gate and last.check(frame, self.spec.hysteresis)):
+        if v is None or not gate or last.check(frame, self.spec.hysteresis) is not None:
             self._repeat_best_t = -1e9  # the motion stopped: no more repeats
             return None
         sign = self._direction()
@@ -210,3 +228,95 @@ class SequenceMatcher:
         if sign * (v - self._repeat_ref) >= r.step and since_last >= 1.0 / r.max_per_s:
             return Candidate(self.name, frame.t, sign * (v - self._repeat_ref) / r.step, self._repeats + 1)
         return None
+
+    # -- reporting ---------------------------------------------------------------------------
+    def progress(self, engage: Blocker | None, refractory: Blocker | None, fired: bool) -> GestureProgress:
+        """The record of the last frame `step()` saw (read from what that step evaluated).
+
+        Args:
+            engage: why the engage gate is off (None when it is on).
+            refractory: the recognizer's refractory time left, when it blocks this gesture.
+            fired: whether the recognizer fired this gesture on that frame.
+        """
+        t = self._frame.t if self._frame is not None else 0.0
+        k = self._phase_reached(t)
+        cur = self._phases[min(k, len(self._phases) - 1)]
+        cooldown_left = 0.0 if self._last_event_t is None else max(0.0, self.spec.cooldown_s - (t - self._last_event_t))
+        state, block = self._blocking(cur, k, engage, refractory, cooldown_left, fired)
+        m = cur.spec.motion
+        return GestureProgress(
+            gesture=self.name,
+            t=t,
+            state=state,
+            phase_index=len(self._phases) if state in ("fired", "rearm") else k,
+            phases=len(self._phases),
+            phase_name=cur.spec.name or f"phase {min(k, len(self._phases) - 1) + 1}",
+            hold_s=min(cur.held, cur.spec.hold_s) if state == "progress" else 0.0,
+            hold_needed_s=cur.spec.hold_s,
+            motion=max(cur.moved, 0.0) if state == "progress" else 0.0,
+            motion_needed=abs(m.by) if m is not None else 0.0,
+            cooldown_left_s=cooldown_left,
+            refractory_left_s=refractory.value or 0.0 if refractory is not None else 0.0,
+            engaged=engage is None,
+            blocking=block,
+            conditions_met=cur.spec.when.index(cur.fail[0]) if cur.fail is not None else len(cur.spec.when),
+            conditions=len(cur.spec.when),
+        )
+
+    def _phase_reached(self, t: float) -> int:
+        """Phases completed in the current attempt: each done, and recently enough for the next one."""
+        k = 0
+        for ph, nxt in zip(self._phases, self._phases[1:]):
+            if ph.last_done is None or t - ph.last_done > nxt.spec.max_gap_s + 1e-9:
+                break
+            k += 1
+        return k
+
+    def _blocking(
+        self,
+        cur: _PhaseState,
+        k: int,
+        engage: Blocker | None,
+        refractory: Blocker | None,
+        cooldown_left: float,
+        fired: bool,
+    ) -> tuple[State, Blocker | None]:
+        if fired:
+            return "fired", None
+        if self._frame is None or self._missing:
+            present = self._frame.points if self._frame is not None else {}
+            return "missing", missing_points(self.points, present)
+        if not self._gated:
+            return "not_engaged", engage
+        if refractory is not None:
+            return "refractory", refractory
+        if self._spent:
+            first = self._phases[0]
+            if first.fail is None:
+                return "rearm", Blocker(
+                    f"release {first.spec.name or 'the pose'} to fire again", None, None, "", "state"
+                )
+            if cooldown_left > 0:
+                return "cooldown", Blocker("cooldown", cooldown_left, self.spec.cooldown_s, "s", "state")
+            return "rearm", Blocker("repeats while the motion goes on", None, None, "", "state")
+        if cur.fail is not None:
+            return "progress", blocker(cur.fail)
+        name = cur.spec.name or f"phase {k + 1}"
+        if cur.held < cur.spec.hold_s - 1e-9:
+            return "progress", Blocker(f"{name} held {cur.spec.hold_s:.2f} s", cur.held, cur.spec.hold_s, "s", "hold")
+        m = cur.spec.motion
+        if m is not None and cur.moved < abs(m.by):
+            verb = "grows" if m.by > 0 else "shrinks"
+            what = f"{_quantity_words(m.change)} {verb} by {abs(m.by):.2f} within {m.within_s:g} s"
+            return "progress", Blocker(what, cur.moved, abs(m.by), "sw", "motion")
+        if cooldown_left > 0:
+            return "cooldown", Blocker("cooldown", cooldown_left, self.spec.cooldown_s, "s", "state")
+        return "progress", None
+
+
+def _quantity_words(q: Quantity) -> str:
+    for kind in ("x", "y", "dx", "dy", "distance"):
+        v = getattr(q, kind)
+        if v is not None:
+            return f"{kind}({v if isinstance(v, str) else ', '.join(v)})"
+    return "quantity"

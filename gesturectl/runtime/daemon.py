@@ -26,7 +26,9 @@ from gesturectl.errors import GesturectlError
 from gesturectl.gestures.pipeline import GesturePipeline
 from gesturectl.runtime.capture import Capture, Captured, LatestSlot, SourceEvent
 from gesturectl.runtime.engine import Engine, Outcome
+from gesturectl.runtime.view import Meter, View, ViewSlot
 from gesturectl.sources.base import FrameSource
+from gesturectl.types import Frame
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +110,8 @@ class Daemon:
         self._last_person_t: float | None = None
         self._last_processed: float | None = None
         self._started = time.monotonic()
+        self._view: ViewSlot | None = None  # a preview window's slot, when one is open
+        self._meter = Meter()
 
     # -- called from other threads -------------------------------------------------------------
     def command(self, cmd: Command, by: PausedBy = PausedBy.USER, timeout_s: float = 10.0) -> dict:
@@ -164,6 +168,30 @@ class Daemon:
     def stop(self) -> None:
         self._stop.set()
 
+    def attach_view(self, slot: ViewSlot | None) -> None:
+        """Start (a slot) or stop (None) handing each processed frame to a preview window."""
+        self._view = slot
+
+    def _publish(self, slot: ViewSlot, captured: Captured) -> None:
+        item, pose = captured.item, self.engine.last_pose
+        image = item.image if isinstance(item, Frame) else None
+        size = item.size if isinstance(item, Frame) else (pose.image_size if pose is not None else (640, 480))
+        fps, cpu = self._meter.tick(captured.wall)
+        gestures = self.engine.gestures
+        slot.put(
+            View(
+                image=image,
+                image_size=size,
+                poses=() if pose is None else (pose,),
+                progress=gestures.progress(),
+                engaged=gestures.recognizer.engaged,
+                state=self.state,
+                fps=fps,
+                stage_ms=self.engine.timer.ms_per_call(),
+                cpu_percent=cpu,
+            )
+        )
+
     # -- the loop ----------------------------------------------------------------------------------
     def run(self) -> int:
         self._capture.start()
@@ -218,6 +246,12 @@ class Daemon:
         for o in outcomes:
             self._record(o)
             self._on_outcome(o)
+        slot = self._view
+        if slot is not None:  # a preview is open (the only per-frame cost of the preview when closed)
+            if slot.closed:
+                self._view = None
+            else:
+                self._publish(slot, captured)
 
     def _pose_failed(self, error: str | None) -> None:
         with self._lock:
@@ -239,12 +273,11 @@ class Daemon:
             }
             if o.decision.action is not None and o.error is None:
                 self._latencies.append(o.latency_s)
-        log.info(
-            "%s -> %s: %s",
-            o.decision.event.gesture,
-            o.decision.action_name,
-            o.error or o.result or f"skipped ({o.decision.skipped})",
-        )
+        (log.warning if o.error is not None else log.info)("%s", o.log_line())
+        slot = self._view
+        if slot is not None:
+            kind = "failed" if o.error is not None else ("skipped" if o.decision.skipped else "sent")
+            slot.toast(o.decision.event.gesture, o.log_line(), kind)
         if o.result in ("paused", "resumed"):
             self._changed()
 

@@ -101,7 +101,9 @@ def start_input_watch(d: DaemonConfig, sink, say: Say):
         return None
 
 
-def start_tray(d: DaemonConfig, command: Callable[[Command], dict], say: Say):
+def start_tray(
+    d: DaemonConfig, command: Callable[[Command], dict], say: Say, show_camera: Callable[[], None] | None = None
+):
     """The tray icon, or None when the desktop has none (logged) or it fails (said)."""
     if d.tray == "off":
         return None
@@ -113,7 +115,7 @@ def start_tray(d: DaemonConfig, command: Callable[[Command], dict], say: Say):
         log.info("no tray icon: %s; control with gesturectl pause|resume|reload|stop", why)
         return None
     try:
-        tray = Tray(command, ensure_user_config)
+        tray = Tray(command, ensure_user_config, show_camera)
         tray.start()
         return tray
     except Exception as e:

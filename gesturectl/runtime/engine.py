@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from gesturectl.actions.action import Control
+from gesturectl.actions.action import Control, Hotkey, pressed_keys
 from gesturectl.actions.dispatch import Decision, Dispatcher
 from gesturectl.actions.sink import ActionSink
 from gesturectl.commands import Command, PausedBy, PauseState
@@ -45,6 +45,25 @@ class Outcome:
     result: str | None
     error: str | None
     latency_s: float
+
+    def does(self) -> str:
+        """The action as sent: 'hotkey ctrl+=' (the keys as pressed on this platform), 'launch terminal'."""
+        a = self.decision.action
+        if a is None:
+            return f"action {self.decision.action_name}"
+        return f"hotkey {pressed_keys(a)}" if isinstance(a, Hotkey) else a.describe()
+
+    def log_line(self) -> str:
+        """One line for the log: 'zoom_in -> hotkey ctrl+= (chrome)', with a skip, failure or dry run said."""
+        d, e = self.decision, self.decision.event
+        name = e.gesture + (f" (repeat {e.repeat})" if e.repeat else "")
+        app = f" ({d.when_app})" if d.when_app else ""
+        if self.error is not None:
+            return f"{name} -> {self.does()}{app} failed: {self.error}"
+        if d.action is None or d.skipped:
+            return f"{name} -> {self.does()}{app} skipped: {d.skipped or 'no action'}"
+        dry = " [dry run]" if self.result is not None and self.result.startswith("dry run") else ""
+        return f"{name} -> {self.does()}{app}{dry}"
 
 
 class Engine:

@@ -1,4 +1,4 @@
-"""Tray icon (pystray): the state at a glance and Pause/Resume, Reload config, Open config, Quit.
+"""Tray icon (pystray): the state at a glance and Pause/Resume, Show camera, Reload config, Open config, Quit.
 
 Optional: when pystray cannot start, or when the desktop has no system tray, the daemon logs why and is
 controlled from the command line (`gesturectl pause|resume|reload|stop|status`). The menu calls
@@ -89,10 +89,16 @@ def open_in_editor(path: Path) -> None:
 class Tray:
     """The tray icon; `set_state()` updates its colour and tooltip."""
 
-    def __init__(self, command: Callable[[Command], dict], config_path: Callable[[], Path]) -> None:
+    def __init__(
+        self,
+        command: Callable[[Command], dict],
+        config_path: Callable[[], Path],
+        show_camera: Callable[[], None] | None = None,
+    ) -> None:
         import pystray
 
         self._command = command
+        self._show_camera = show_camera
         self._config_path = config_path
         self._paused = False
         self._state = "starting"
@@ -105,6 +111,7 @@ class Tray:
                 lambda: self._command(Command.TOGGLE_PAUSE),
                 default=True,
             ),
+            item("Show camera", lambda: self._show_camera() if self._show_camera else None),
             item("Reload config", self._reload),
             item("Open config", self._open_config),
             item("Quit", lambda: self._command(Command.STOP)),

@@ -104,3 +104,27 @@ def test_bundled_demo_trace_regression():
         ("pause", None),
     ]
     assert [round(r["t"], 1) for r in recs] == [3.1, 6.5, 8.1, 11.6, 14.6, 18.0, 21.4, 24.8]
+
+
+def test_explain_names_the_near_miss_and_its_value(tmp_path):
+    trace = tmp_path / "miss.jsonl"
+    ready = [M("rest", 0.5), M("hands_together", 1.0), M("hands_together", 0.5)]
+    _write_trace(trace, [*ready, M("hands_mid", 0.6, ease_s=0.1), M("hands_mid", 0.5)])
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("version: 1\n")
+    res = _cli("explain", str(trace), "--gesture", "zoom_in", "--json", "--config", str(cfg))
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    [zoom] = out["gestures"]
+    assert zoom["gesture"] == "zoom_in" and zoom["fired_at"] == []
+    miss = zoom["near_misses"][0]
+    assert miss["phase"] == "1/3" and miss["blocking"]["kind"] == "motion"
+    assert 0.0 < miss["blocking"]["value"] < 1.0 and miss["blocking"]["threshold"] == 1.0
+    text = _cli("explain", str(trace), "--gesture", "zoom_in", "--config", str(cfg)).stdout
+    assert text.startswith("zoom_in never fired\n  near miss: zoom_in at ")
+    assert "spread reached 0." in text and "of 1.00 shoulder widths" in text
+
+
+def test_explain_rejects_an_unknown_gesture(tmp_path):
+    res = _cli("explain", "demo", "--gesture", "wave")
+    assert res.returncode == 2 and "no such enabled gesture" in res.stderr and "zoom_in" in res.stderr

@@ -195,3 +195,14 @@ def test_idle_rate_when_nobody_is_in_view_and_full_rate_when_someone_is(tmp_path
     h.t0 = 3.0
     h.feed([M("rest", 1)])
     assert h.daemon.status().frames >= 30 + 10 + 28
+
+
+def test_events_and_their_actions_go_to_the_log_at_info(tmp_path, caplog):
+    h = Harness(tmp_path, "daemon: {idle_fps: 30}\n", sink=OsActionSink(RecordingKeyboard(), AppController()))
+    with caplog.at_level("INFO", logger="gesturectl.runtime.daemon"):
+        h.feed(GESTURE_SCRIPTS["zoom_in"])
+        h.daemon.handle(Command.PAUSE)
+        h.feed(GESTURE_SCRIPTS["zoom_out"])
+    lines = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "gesturectl.runtime.daemon"]
+    assert ("INFO", "zoom_in -> hotkey ctrl+= (chrome)") in lines
+    assert ("INFO", "zoom_out -> action zoom_out (chrome) skipped: paused") in lines
