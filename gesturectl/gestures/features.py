@@ -88,15 +88,21 @@ def _body_points(
 
 
 class FeatureTracker:
-    """Pose | None -> BodyFrame | None, adding each point's speed over a short window."""
+    """Pose | None -> BodyFrame | None, adding each point's speed over a short window.
 
-    def __init__(self, min_score: float, speed_window_s: float) -> None:
+    Speeds never reach across lost tracking: nobody in view, a gap longer than `max_gap_s`, or a
+    point missing from a frame restarts that point's (or every point's) history, so a speed is
+    always measured between two real sightings less than a window or two apart.
+    """
+
+    def __init__(self, min_score: float, speed_window_s: float, max_gap_s: float | None = None) -> None:
         if not 0.0 <= min_score <= 1.0:
             raise ValueError(f"min_score must be in [0, 1], got {min_score}")
         if speed_window_s <= 0:
             raise ValueError(f"speed_window_s must be > 0, got {speed_window_s}")
         self._min_score = min_score
         self._window = speed_window_s
+        self._max_gap_s = max_gap_s
         # (t, body points, shoulder midpoint in px)
         self._history: deque[tuple[float, dict[str, tuple[float, float]], tuple[float, float]]] = deque(maxlen=64)
 
@@ -104,15 +110,22 @@ class FeatureTracker:
         self._history.clear()
 
     def update(self, pose: Pose | None) -> BodyFrame | None:
-        if pose is None:
+        if pose is None:  # nobody in view: speeds start again from the next person's frames
+            self._history.clear()
             return None
         got = _body_points(pose, self._min_score)
         if got is None:
+            self._history.clear()
             return None
         pts, sw, origin = got
         t = pose.t
         while self._history and self._history[-1][0] >= t:  # time went backwards: start again
             self._history.pop()
+        if self._history and self._max_gap_s is not None and t - self._history[-1][0] > self._max_gap_s:
+            self._history.clear()  # frames were dropped: nothing before the gap counts
+        for _, old_pts, _ in self._history:  # a point not seen now starts its history again
+            for name in [n for n in old_pts if n not in pts]:
+                del old_pts[name]
         speeds = self._speeds(t, pts, origin, sw)
         self._history.append((t, pts, origin))
         while len(self._history) > 1 and t - self._history[1][0] >= self._window * 4:

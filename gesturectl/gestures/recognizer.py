@@ -61,7 +61,7 @@ class Recognizer:
 
     def __init__(self, spec: RecognizerSpec) -> None:
         self.spec = spec
-        self._features = FeatureTracker(spec.min_joint_score, spec.speed_window_s)
+        self._features = FeatureTracker(spec.min_joint_score, spec.speed_window_s, spec.max_dropout_s)
         self._gate = EngageGate(spec)
         self._matchers = [SequenceMatcher(n, g, spec.max_dropout_s) for n, g in spec.definitions.items() if g.enabled]
         self._last_event: GestureEvent | None = None

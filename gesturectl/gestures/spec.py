@@ -146,13 +146,20 @@ class Motion(_Strict):
 
 
 class Phase(_Strict):
-    """One step of a gesture: conditions held for `hold_s`, optionally with a motion."""
+    """One step of a gesture: conditions held for `hold_s`, optionally with a motion.
+
+    `fresh_s` (seconds, 0 = off): the phase counts only when its conditions begin to hold at least
+    this long after the pose was last clearly left (its position conditions failing by more than
+    0.5 sw), so a movement repeated back and forth (hands that meet and part again and again, as in
+    clapping) never starts the gesture; only the first of a series, after a break, can.
+    """
 
     name: str = ""
     when: tuple[Condition, ...] = ()
     hold_s: float = Field(0.0, ge=0.0, le=10.0)
     motion: Motion | None = None
     max_gap_s: float = Field(1.0, gt=0.0, le=10.0)
+    fresh_s: float = Field(0.0, ge=0.0, le=10.0)
 
     @model_validator(mode="after")
     def _something(self) -> Phase:

@@ -23,8 +23,8 @@ def _explain(script):
 
 
 def test_a_short_spread_is_zoom_ins_nearest_miss_with_its_value():
-    # First a spread of 0.86 sw (a miss), back together, then a full spread (fires).
-    script = [*READY, M("hands_mid", 0.6, ease_s=0), *READY[1:], M("hands_wide", 0.6), M("hands_wide", 0.5)]
+    # First a spread of 0.86 sw (a miss), a second's break, back together, then a full spread (fires).
+    script = [*READY, M("hands_mid", 1.2, ease_s=0), *READY[1:], M("hands_wide", 0.6), M("hands_wide", 0.5)]
     s = _explain(script)["zoom_in"]
     assert s.fired_at and s.fired_at[0] > 3.0  # (and its repeats)
     miss = s.misses[0]
