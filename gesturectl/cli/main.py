@@ -8,6 +8,7 @@ gesturectl pose IMAGE|VIDEO ... [-o OUT] [--json] [--coco] [--model lite|full|FI
 gesturectl record --source SRC -o trace.jsonl [--layout coco17|blazepose33]
 gesturectl replay TRACE [--config FILE] [--json]
 gesturectl explain TRACE|VIDEO|demo [--gesture G] [--json]
+gesturectl practice [GESTURE] [--source SRC] [--calibrate [--yes]]
 gesturectl eval DIR [--config FILE] [--json]
 gesturectl export-simple-baselines [CHECKPOINT] --layers 50 --input 256x192 -o model.onnx
 gesturectl train-simple-baselines --annotations A.json --images DIR -o model.pth
@@ -33,6 +34,7 @@ COMMAND_MODULES = (
     "record",
     "replay",
     "explain",
+    "practice",
     "evaluate",
     "simple_baselines",
 )
