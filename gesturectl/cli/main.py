@@ -9,6 +9,7 @@ gesturectl record --source SRC -o trace.jsonl [--layout coco17|blazepose33]
 gesturectl replay TRACE [--config FILE] [--json]
 gesturectl explain TRACE|VIDEO|demo [--gesture G] [--json]
 gesturectl practice [GESTURE] [--source SRC] [--calibrate [--yes]]
+gesturectl teach NAME --source SRC [--examples 5] [--negatives REC]
 gesturectl eval DIR [--config FILE] [--json]
 gesturectl export-simple-baselines [CHECKPOINT] --layers 50 --input 256x192 -o model.onnx
 gesturectl train-simple-baselines --annotations A.json --images DIR -o model.pth
@@ -35,6 +36,7 @@ COMMAND_MODULES = (
     "replay",
     "explain",
     "practice",
+    "teach",
     "evaluate",
     "simple_baselines",
 )

@@ -6,26 +6,27 @@ whole recorded stream (a trace, a puppet script) and returns its events.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from gesturectl.gestures.progress import GestureProgress
 from gesturectl.gestures.recognizer import Recognizer
 from gesturectl.gestures.smoothing import PoseSmoother
 from gesturectl.gestures.spec import RecognizerSpec
+from gesturectl.gestures.templates import TemplateModel
 from gesturectl.types import GestureEvent, Pose
 
 
 class GesturePipeline:
     """Pose | None -> list[GestureEvent]: One Euro smoothing (if enabled), then the recognizer."""
 
-    def __init__(self, spec: RecognizerSpec) -> None:
+    def __init__(self, spec: RecognizerSpec, templates: Mapping[str, TemplateModel] | None = None) -> None:
         s = spec.smoothing
         self._smoother = (
             PoseSmoother(s.min_cutoff_hz, s.beta, s.d_cutoff_hz, spec.min_joint_score, spec.max_dropout_s)
             if s.enabled
             else None
         )
-        self.recognizer = Recognizer(spec)
+        self.recognizer = Recognizer(spec, templates)
 
     def reset(self) -> None:
         if self._smoother is not None:

@@ -176,11 +176,13 @@ class Repeat(_Strict):
 
 
 class GestureSpec(_Strict):
-    """One gesture of the vocabulary."""
+    """One gesture of the vocabulary: phases of conditions, or `template: NAME`, a movement taught with
+    `gesturectl teach NAME` (matched by DTW against its examples)."""
 
     description: str = ""
     enabled: bool = True
-    phases: tuple[Phase, ...] = Field(..., min_length=1)
+    phases: tuple[Phase, ...] = ()
+    template: str | None = None
     needs: tuple[Point, ...] = ()
     engage: bool = True
     cooldown_s: float = Field(1.0, ge=0.0, le=60.0)
@@ -190,13 +192,22 @@ class GestureSpec(_Strict):
     @model_validator(mode="after")
     def _check(self) -> GestureSpec:
         _check_points(list(self.needs))
-        if self.repeat is not None and self.phases[-1].motion is None:
+        if (self.template is None) == (not self.phases):
+            raise ValueError("give either phases or template (a gesture taught with `gesturectl teach NAME`)")
+        if self.template is not None:
+            if not self.template.replace("_", "").replace("-", "").isalnum():
+                raise ValueError(f"template {self.template!r}: use letters, digits, - and _")
+            if self.repeat is not None:
+                raise ValueError("repeat needs phases (a taught template fires once per movement)")
+        elif self.repeat is not None and self.phases[-1].motion is None:
             raise ValueError("repeat needs a motion in the last phase")
         return self
 
     def required_points(self) -> list[str]:
         """Every point this gesture reads, in first-use order (its `needs` plus its conditions')."""
         names = list(self.needs)
+        if self.template is not None:
+            names += ["left_wrist", "right_wrist", "left_elbow", "right_elbow"]
         for ph in self.phases:
             for c in ph.when:
                 names += c.points()

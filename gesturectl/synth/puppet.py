@@ -242,3 +242,33 @@ DEMO_SCRIPT: list[Move] = [
     Move("x_above_head", 1.4),
     Move("rest", 1.0),
 ]
+
+#: Everyday movements that must never fire a gesture (tests, and the bundled negatives of `gesturectl teach`).
+EVERYDAY_SCRIPTS: dict[str, list[Move]] = {
+    "clap": [
+        Move("rest", 1),
+        Move("hands_mid", 0.6),
+        Move("hands_mid", 3, ease_s=0, wiggle=(-1, 0.45, 2.5, 0)),
+        Move("rest", 1),
+    ],
+    "wave": [
+        Move("rest", 1),
+        Move("wave_up", 0.6),
+        Move("wave_up", 3, ease_s=0, wiggle=(1, 0.35, 2, 0)),
+        Move("rest", 1),
+    ],
+    "scratch_head": [
+        Move("rest", 1),
+        Move("hand_on_head", 0.8),
+        Move("hand_on_head", 2, ease_s=0, wiggle=(1, 0.08, 3, 0)),
+        Move("rest", 1),
+    ],
+    "drink": [Move("rest", 1), Move("hand_at_mouth", 1), Move("hand_at_mouth", 1.5), Move("rest", 1)],
+    "typing": [
+        Move("desk", 1),
+        Move("desk", 4, ease_s=0, wiggle=(1, 0.1, 4, 0)),
+        Move("desk", 2, ease_s=0, wiggle=(3, 0.1, 5, 1)),
+    ],
+    "stretch": [Move("rest", 1), Move("both_up", 1.2), Move("both_up", 2), Move("rest", 1.2)],
+    "folded_arms": [Move("rest", 1), Move("folded_arms", 1), Move("folded_arms", 4), Move("rest", 1)],
+}
