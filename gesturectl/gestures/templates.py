@@ -11,7 +11,8 @@ shoulder widths, within a Sakoe-Chiba band) to its nearest example is below the 
 The threshold is learned as in the Gesture Recognition Toolkit's DTW null rejection, then
 tightened by negatives: `mean + gamma·std` of the examples' leave-one-out distances, but never
 above `NEGATIVE_MARGIN` times the nearest negative window (the person's own other motion and any
-other negative motion given).
+other negative motion given). A window that moves less than `MIN_RANGE_SHARE` of the examples'
+range of motion never matches.
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ import numpy as np
 FEATURE_POINTS = ("left_wrist", "right_wrist", "left_elbow", "right_elbow")
 N = 24  # frames per resampled window
 BAND = 4  # Sakoe-Chiba band (frames)
-GAMMA = 3.0
+GAMMA = 1.5
+#: A window must move at least this share of the examples' median range of motion (sw, summed over
+#: the coordinates), so resting or barely moving never matches a movement.
+MIN_RANGE_SHARE = 0.6
 NEGATIVE_MARGIN = 0.9
 WINDOW_SCALES = (0.8, 1.0, 1.25)  # windows tried, relative to the examples' median duration
 FORMAT = "gesturectl-template"
@@ -70,9 +74,12 @@ class TemplateModel:
     examples: tuple[np.ndarray, ...]  # each N×8
     duration_s: float
     threshold: float
+    min_range: float = 0.0  # the least range of motion (sw, summed over the coordinates) a window needs
 
     def distance(self, window: np.ndarray) -> float:
-        """DTW distance from a resampled window to the nearest example."""
+        """DTW distance from a resampled window to the nearest example (inf when it barely moves)."""
+        if motion_range(window) < self.min_range:
+            return math.inf
         return min(dtw(window, e) for e in self.examples)
 
     def to_json(self) -> str:
@@ -84,6 +91,7 @@ class TemplateModel:
                 "features": list(FEATURE_POINTS),
                 "duration_s": round(self.duration_s, 4),
                 "threshold": round(self.threshold, 5),
+                "min_range": round(self.min_range, 4),
                 "examples": [np.round(e, 4).tolist() for e in self.examples],
             }
         )
@@ -97,9 +105,16 @@ class TemplateModel:
             ex = tuple(np.asarray(e, np.float64) for e in d["examples"])
             if not ex or any(e.shape != (N, 2 * len(FEATURE_POINTS)) for e in ex):
                 raise ValueError(f"examples must be {N}×{2 * len(FEATURE_POINTS)}")
-            return TemplateModel(str(d["name"]), ex, float(d["duration_s"]), float(d["threshold"]))
+            return TemplateModel(
+                str(d["name"]), ex, float(d["duration_s"]), float(d["threshold"]), float(d.get("min_range", 0.0))
+            )
         except (ValueError, KeyError, TypeError) as e:
             raise ValueError(f"{where}: not a gesturectl template ({e})") from e
+
+
+def motion_range(window: np.ndarray) -> float:
+    """How far the points travel in a window: the range of each coordinate, summed (sw)."""
+    return float((window.max(axis=0) - window.min(axis=0)).sum())
 
 
 def load_template(path: Path) -> TemplateModel:
@@ -130,13 +145,15 @@ def learn(
     duration = float(np.median([t[-1] - t[0] for t, _ in examples]))
     loo = [min(dtw(e, o) for j, o in enumerate(ex) if j != i) for i, e in enumerate(ex)]
     positive = float(np.mean(loo) + gamma * np.std(loo))
+    min_range = MIN_RANGE_SHARE * float(np.median([motion_range(e) for e in ex]))
     nearest_negative = math.inf
     for t, f in negatives:
         for w in windows(t, f, duration, max(duration / 4, 0.1)):
-            nearest_negative = min(nearest_negative, min(dtw(w, e) for e in ex))
+            if motion_range(w) >= min_range:  # what barely moves is rejected anyway
+                nearest_negative = min(nearest_negative, min(dtw(w, e) for e in ex))
     threshold = min(positive, NEGATIVE_MARGIN * nearest_negative)
     info = {"loo_max": max(loo), "positive": positive, "nearest_negative": nearest_negative, "threshold": threshold}
-    return TemplateModel(name, tuple(ex), duration, threshold), info
+    return TemplateModel(name, tuple(ex), duration, threshold, min_range), info
 
 
 def segment_motion(
