@@ -1,6 +1,11 @@
 """Benchmark: CPU per frame and peak memory of the pose pipeline, against MediaPipe in the same run.
 
-    python bench/bench_pose.py [--frames 360] [--threads 1]
+    python bench/bench_pose.py [--frames 360] [--threads 1] [--repeats 3] [--no-mediapipe]
+
+MediaPipe 0.10.14 runs from its own virtual environment (~/.cache/gesturectl-bench/mediapipe-venv), which the
+bench creates when it is missing; MediaPipe's lite and heavy landmark models, which its wheel would download at
+run time, are copied into it from the npm package @mediapipe/pose (`npm pack`). Configurations alternate, each
+in its own process, `--repeats` times; the table shows medians.
 
 Source: ../shared/media/video/arms_overhead.mp4 (a person raising both arms) letterboxed to
 640×480, or, without ../shared, scikit-image's astronaut photo drifting across a 640×480
@@ -147,8 +152,46 @@ def run_worker(args: argparse.Namespace) -> None:
     print(json.dumps(res))
 
 
-def spawn(worker: str, args: argparse.Namespace) -> dict | None:
-    cmd = [sys.executable, __file__, "--worker", worker, "--frames", str(args.frames), "--threads", str(args.threads)]
+MP_VERSION = "0.10.14"
+MP_VENV = Path.home() / ".cache" / "gesturectl-bench" / "mediapipe-venv"
+
+
+def mediapipe_python() -> str | None:
+    """A Python with mediapipe and its lite/heavy models, set up on first use; None (said why) if impossible."""
+    py = MP_VENV / "bin" / "python"
+    try:
+        if not py.exists():
+            print(f"setting up MediaPipe {MP_VERSION} in {MP_VENV} (once) ...", flush=True)
+            subprocess.run([sys.executable, "-m", "venv", str(MP_VENV)], check=True)
+            subprocess.run([str(py), "-m", "pip", "install", "-q", f"mediapipe=={MP_VERSION}"], check=True)
+        probe = "import mediapipe, os; print(os.path.dirname(mediapipe.__file__))"
+        mp_dir = Path(subprocess.run([str(py), "-c", probe], check=True, capture_output=True, text=True).stdout.strip())
+        landmark_dir = mp_dir / "modules" / "pose_landmark"
+        if not (landmark_dir / "pose_landmark_lite.tflite").exists():
+            copy_npm_models(landmark_dir)
+        return str(py)
+    except (OSError, subprocess.CalledProcessError) as e:
+        print(f"MediaPipe is not available for the comparison: {e}")
+        return None
+
+
+def copy_npm_models(dest: Path) -> None:
+    """MediaPipe's pip wheel downloads the lite/heavy models at run time; the npm package ships them."""
+    import tarfile
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["npm", "pack", "@mediapipe/pose", "--silent"], cwd=tmp, check=True, capture_output=True)
+        tgz = next(Path(tmp).glob("mediapipe-pose-*.tgz"))
+        with tarfile.open(tgz) as tar:
+            for name in ("pose_landmark_lite.tflite", "pose_landmark_heavy.tflite"):
+                member = tar.getmember(f"package/{name}")
+                with tar.extractfile(member) as src, open(dest / name, "wb") as out:  # type: ignore[union-attr]
+                    out.write(src.read())
+
+
+def spawn(worker: str, args: argparse.Namespace, python: str = sys.executable) -> dict | None:
+    cmd = [python, __file__, "--worker", worker, "--frames", str(args.frames), "--threads", str(args.threads)]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
         print(f"  {worker}: failed: {r.stderr.strip().splitlines()[-1] if r.stderr.strip() else r.returncode}")
@@ -156,28 +199,38 @@ def spawn(worker: str, args: argparse.Namespace) -> dict | None:
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
+def median_run(rs: list[dict]) -> dict:
+    """The run with the median CPU per frame."""
+    return sorted(rs, key=lambda r: r["cpu_ms"])[len(rs) // 2]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--frames", type=int, default=360)
     ap.add_argument("--threads", type=int, default=1, help="onnxruntime threads for gesturectl")
+    ap.add_argument("--repeats", type=int, default=3, help="alternating runs per configuration (median shown)")
+    ap.add_argument("--no-mediapipe", action="store_true", help="skip the MediaPipe comparison")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
         run_worker(args)
         return 0
-    try:
-        import mediapipe  # noqa: F401
-
-        have_mp = True
-    except ImportError:
-        have_mp = False
-    results = {}
-    for model in ("lite", "full"):
-        results[f"ours:{model}"] = spawn(f"ours:{model}", args)
-        if have_mp:
-            results[f"mediapipe:{model}"] = spawn(f"mediapipe:{model}", args)
+    mp_python = None if args.no_mediapipe else mediapipe_python()
+    have_mp = mp_python is not None
+    runs: dict[str, list[dict]] = {}
+    for _ in range(args.repeats):  # alternate configurations, so machine load hits all alike
+        for model in ("lite", "full"):
+            configs = [(f"ours:{model}", sys.executable)] + ([(f"mediapipe:{model}", mp_python)] if have_mp else [])
+            for name, python in configs:
+                r = spawn(name, args, python)  # type: ignore[arg-type]
+                if r is not None:
+                    runs.setdefault(name, []).append(r)
+    results = {name: median_run(rs) for name, rs in runs.items()}
     first = next(r for r in results.values() if r)
-    print(f"source: {first['source']}, {first['frames']} frames, tracking mode, gesturectl threads={args.threads}")
+    print(
+        f"{time.strftime('%Y-%m-%d')}; source: {first['source']}, {first['frames']} frames, tracking mode, "
+        f"gesturectl threads={args.threads}; median of {args.repeats} alternating runs"
+    )
     print(
         f"{'pipeline':18s} {'CPU ms/frame':>12s} {'wall ms':>8s} {'peak RSS MB':>11s} {'found':>6s}  stages (CPU ms/frame)"
     )
@@ -198,7 +251,7 @@ def main() -> int:
                 f"(target <= 0.5x), peak RSS = {ours['peak_rss_mb'] / peer['peak_rss_mb']:.2f}x"
             )
     if not have_mp:
-        print("mediapipe is not installed: no peer measured (pip install mediapipe==0.10.14 to compare)")
+        print("no MediaPipe peer measured (see the message above)")
     return 0
 
 

@@ -1,3 +1,3 @@
 """gesturectl: control a desktop with body gestures in front of an ordinary webcam."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -29,9 +29,9 @@ LAYERS: list[tuple[str, ...]] = [
     ("gesturectl.gestures",),  # Pose -> GestureEvent
     ("gesturectl.actions",),  # GestureEvent -> Action -> the OS
     ("gesturectl.config",),  # every stage's settings, assembled and validated
-    ("gesturectl.runtime",),  # wires the stages and keeps them alive
+    ("gesturectl.runtime", "gesturectl.service"),  # wires the stages: the daemon; the pose service (HTTP)
     ("gesturectl.synth", "gesturectl.simple_baselines"),  # dev tools; the optional PyTorch side
-    ("gesturectl.cli", "gesturectl.__main__"),  # the commands
+    ("gesturectl.cli", "gesturectl.__main__", "gesturectl.serverless"),  # the commands; the Lambda entry point
 ]
 
 #: Edge libraries and the only places allowed to import them.
@@ -43,12 +43,16 @@ EDGES: dict[str, tuple[str, ...]] = {
         "gesturectl.cli",
         "gesturectl.simple_baselines",
         "gesturectl.runtime.preview",
+        "gesturectl.service.core",
     ),
     "torch": ("gesturectl.simple_baselines",),
     "pyautogui": ("gesturectl.actions",),
     "pynput": ("gesturectl.actions",),
     "Xlib": ("gesturectl.actions", "gesturectl.runtime.tray"),
     "pystray": ("gesturectl.runtime.tray",),
+    "fastapi": ("gesturectl.service.app", "gesturectl.service.server"),
+    "starlette": ("gesturectl.service.app",),
+    "uvicorn": ("gesturectl.service.server",),
     "psutil": ("gesturectl.actions",),
     "subprocess": ("gesturectl.actions", "gesturectl.runtime", "gesturectl.cli"),
 }

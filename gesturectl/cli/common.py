@@ -25,3 +25,17 @@ def user_config_or_none(arg: Path | None) -> Path | None:
 
     p = user_config_path()
     return p if p.exists() else None
+
+
+def settings_with_model(settings, model: str | None):
+    """`--model` applied to the config's PoseSettings, validated like the config (a ConfigError when bad)."""
+    if not model:
+        return settings
+    from pydantic import ValidationError
+
+    from gesturectl.errors import ConfigError
+
+    try:
+        return settings.with_model(model)
+    except ValidationError as e:
+        raise ConfigError(f"--model {model}: {e.errors()[0]['msg'].removeprefix('Value error, ')}") from None

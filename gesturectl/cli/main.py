@@ -11,6 +11,7 @@ gesturectl explain TRACE|VIDEO|demo [--gesture G] [--json]
 gesturectl practice [GESTURE] [--source SRC] [--calibrate [--yes]]
 gesturectl teach NAME --source SRC [--examples 5] [--negatives REC]
 gesturectl eval DIR [--config FILE] [--json]
+gesturectl serve [--host 127.0.0.1] [--port 8000] [--model lite|full|FILE] [--token TOKEN]
 gesturectl export-simple-baselines [CHECKPOINT] --layers 50 --input 256x192 -o model.onnx
 gesturectl train-simple-baselines --annotations A.json --images DIR -o model.pth
 """
@@ -38,6 +39,7 @@ COMMAND_MODULES = (
     "practice",
     "teach",
     "evaluate",
+    "serve",
     "simple_baselines",
 )
 

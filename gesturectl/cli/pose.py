@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gesturectl.cli.common import add_config
-from gesturectl.errors import ConfigError, GesturectlError, SourceError
+from gesturectl.cli.common import add_config, settings_with_model
+from gesturectl.errors import GesturectlError, SourceError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from gesturectl.pose.estimator import PoseEstimator
     from gesturectl.types import Pose
 
-NO_PERSON = "no person found"
 log = logging.getLogger(__name__)
 
 
@@ -33,14 +32,17 @@ def _output_for(src: Path, out: Path | None, many: bool, video: bool) -> Path:
     return out
 
 
-def _report(pose: Pose | None, coco: bool) -> dict | None:
-    if pose is None:
-        return None
-    return (pose.to_coco() if coco else pose).to_dict()
+def _report(image: np.ndarray, pose: Pose | None, args: argparse.Namespace) -> dict:
+    """The shared people/keypoint schema (gesturectl.pose.report), as the pose service answers."""
+    from gesturectl.pose.report import pose_report
+
+    h, w = image.shape[:2]
+    return pose_report(w, h, [] if pose is None else [pose], "coco" if args.coco else "native", args.native_layout)
 
 
 def _annotate(image: np.ndarray, pose: Pose | None, est: PoseEstimator, min_score: float) -> np.ndarray:
     from gesturectl.pose.draw import draw_message, draw_pose
+    from gesturectl.pose.report import NO_PERSON
 
     if pose is None:
         return draw_message(image, NO_PERSON)
@@ -56,13 +58,14 @@ def _write_image(path: Path, image: np.ndarray) -> None:
 
 
 def _run_image(name: str, image: np.ndarray, out: Path, est: PoseEstimator, args, min_score: float) -> None:
+    from gesturectl.pose.report import NO_PERSON
     from gesturectl.types import Frame
 
     est.reset()  # a still image is its own scene
     pose = est.estimate(Frame(image, 0.0))
     _write_image(out, _annotate(image, pose, est, min_score))
     if args.json:
-        print(json.dumps({"input": name, "output": str(out), "pose": _report(pose, args.coco)}))
+        print(json.dumps({"input": name, "output": str(out), **_report(image, pose, args)}))
     elif pose is None:
         print(f"{name}: {NO_PERSON} (wrote {out})")
     else:
@@ -103,7 +106,7 @@ def _run_video(src: Path, out: Path, est: PoseEstimator, args, min_score: float)
                             "input": str(src),
                             "frame": frame.index,
                             "t": round(frame.t, 4),
-                            "pose": _report(pose, args.coco),
+                            **_report(frame.image, pose, args),
                         }
                     )
                 )
@@ -133,21 +136,16 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
-
     from gesturectl.config import load_config
     from gesturectl.pose.factory import build_estimator
+    from gesturectl.pose.report import model_layout
     from gesturectl.timing import StageTimer
 
     cfg = load_config(args.config)
-    settings = cfg.pose
-    if args.model:
-        try:
-            settings = settings.with_model(args.model)
-        except ValidationError as e:
-            raise ConfigError(f"--model {args.model}: {e.errors()[0]['msg'].removeprefix('Value error, ')}") from None
+    settings = settings_with_model(cfg.pose, args.model)
     timer = StageTimer()
     est = build_estimator(settings, timer)
+    args.native_layout = model_layout(settings.model)
     try:
         return _run_inputs(args, est, settings.draw_min_score)
     finally:

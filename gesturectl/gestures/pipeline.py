@@ -7,6 +7,7 @@ whole recorded stream (a trace, a puppet script) and returns its events.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Protocol
 
 from gesturectl.gestures.progress import GestureProgress
 from gesturectl.gestures.recognizer import Recognizer
@@ -14,6 +15,20 @@ from gesturectl.gestures.smoothing import PoseSmoother
 from gesturectl.gestures.spec import RecognizerSpec
 from gesturectl.gestures.templates import TemplateModel
 from gesturectl.types import GestureEvent, Pose
+
+
+class GestureStage(Protocol):
+    """What the engine needs of the gesture stage: `Pose | None` in, events out; `reset()` when the stream is
+    cut; each gesture's progress and the engage state of the last frame (for the preview)."""
+
+    def update(self, pose: Pose | None) -> list[GestureEvent]: ...
+
+    def reset(self) -> None: ...
+
+    def progress(self) -> tuple[GestureProgress, ...]: ...
+
+    @property
+    def engaged(self) -> bool: ...
 
 
 class GesturePipeline:
@@ -37,6 +52,11 @@ class GesturePipeline:
         if self._smoother is not None:
             pose = self._smoother.update(pose)
         return self.recognizer.update(pose)
+
+    @property
+    def engaged(self) -> bool:
+        """Whether the engage gate was on for the last frame."""
+        return self.recognizer.engaged
 
     def progress(self) -> tuple[GestureProgress, ...]:
         """Each enabled gesture's progress on the last frame (see `Recognizer.progress`)."""

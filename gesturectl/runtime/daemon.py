@@ -23,7 +23,7 @@ from gesturectl.actions.dispatch import Dispatcher
 from gesturectl.commands import Command, PausedBy
 from gesturectl.config import Config
 from gesturectl.errors import GesturectlError
-from gesturectl.gestures.pipeline import GesturePipeline
+from gesturectl.gestures.pipeline import GestureStage
 from gesturectl.runtime.capture import Capture, Captured, LatestSlot, SourceEvent
 from gesturectl.runtime.engine import Engine, Outcome
 from gesturectl.runtime.view import Meter, View, ViewSlot
@@ -71,7 +71,7 @@ class Rebuilt:
     """The parts a (re)loaded config gives the engine."""
 
     config: Config
-    gestures: GesturePipeline
+    gestures: GestureStage
     dispatcher: Dispatcher
     warnings: tuple[str, ...] = ()
 
@@ -184,7 +184,7 @@ class Daemon:
                 image_size=size,
                 poses=() if pose is None else (pose,),
                 progress=gestures.progress(),
-                engaged=gestures.recognizer.engaged,
+                engaged=gestures.engaged,
                 state=self.state,
                 fps=fps,
                 stage_ms=self.engine.timer.ms_per_call(),
@@ -229,7 +229,7 @@ class Daemon:
 
     def process(self, captured: Captured) -> None:
         """One captured item through the engine (skipped when idle and throttled)."""
-        if self._throttled(captured.wall):
+        if self._throttled(captured):
             return
         self._last_processed = captured.wall
         try:
@@ -281,8 +281,12 @@ class Daemon:
         if o.result in ("paused", "resumed"):
             self._changed()
 
-    def _throttled(self, wall: float) -> bool:
-        """Idle (nobody in view for a while, or paused): look at only `idle_fps` frames a second."""
+    def _throttled(self, captured: Captured) -> bool:
+        """Idle (nobody in view for a while, or paused): look at only `idle_fps` camera frames a second.
+        Recorded poses cost nothing to look at, so a trace is always read whole (replays stay exact)."""
+        if not isinstance(captured.item, Frame):
+            return False
+        wall = captured.wall
         d = self.cfg.daemon
         if self._last_person_t is None:
             self._last_person_t = wall  # counts from the first frame: nobody seen since then

@@ -24,7 +24,7 @@ from gesturectl.actions.dispatch import Decision, Dispatcher
 from gesturectl.actions.sink import ActionSink
 from gesturectl.commands import Command, PausedBy, PauseState
 from gesturectl.errors import GesturectlError
-from gesturectl.gestures.pipeline import GesturePipeline
+from gesturectl.gestures.pipeline import GestureStage
 from gesturectl.pose.estimator import PoseEstimator
 from gesturectl.pose.settings import PoseSettings
 from gesturectl.runtime.capture import Captured
@@ -73,7 +73,7 @@ class Engine:
         self,
         make_estimator: EstimatorFactory,
         pose_settings: PoseSettings,
-        gestures: GesturePipeline,
+        gestures: GestureStage,
         dispatcher: Dispatcher,
         sink: ActionSink,
         timer: StageTimer | None = None,
@@ -103,7 +103,7 @@ class Engine:
         self.gestures.reset()
         self.last_pose = None
 
-    def replace(self, gestures: GesturePipeline, dispatcher: Dispatcher, pose_settings: PoseSettings) -> None:
+    def replace(self, gestures: GestureStage, dispatcher: Dispatcher, pose_settings: PoseSettings) -> None:
         """Swap in a reloaded configuration; the pose model is rebuilt only when its settings changed."""
         self.gestures, self.dispatcher = gestures, dispatcher
         if pose_settings != self._pose_settings:

@@ -22,7 +22,9 @@ def test_a_photo_is_drawn_and_its_keypoints_printed_as_json(tmp_path, capsys, as
     out = tmp_path / "demo.png"
     assert main(["pose", str(astronaut_png), "-o", str(out), "--json", "--coco"]) == 0
     record = json.loads(capsys.readouterr().out)
-    kps = record["pose"]["keypoints"]
+    assert (record["width"], record["height"], record["layout"]) == (512, 512, "coco17")
+    assert len(record["people"]) == 1 and 0.5 < record["people"][0]["score"] <= 1.0
+    kps = {k["name"]: k for k in record["people"][0]["keypoints"]}
     assert list(kps)[:3] == ["nose", "left_eye", "right_eye"] and len(kps) == 17
     # the astronaut's nose is near (222, 128) in the 512×512 photo, her left shoulder right of her right one
     assert abs(kps["nose"]["x"] - 222) < 10 and abs(kps["nose"]["y"] - 128) < 10
@@ -49,7 +51,8 @@ def test_nobody_in_view_is_a_clear_message_not_a_crash(tmp_path, capsys):
 def test_hands_only_photo_has_no_person(tmp_path, capsys):
     hands = shared_path("media/images/hands.jpg")
     assert main(["pose", str(hands), "--json", "-o", str(tmp_path / "h.png")]) == 0
-    assert json.loads(capsys.readouterr().out)["pose"] is None
+    record = json.loads(capsys.readouterr().out)
+    assert record["people"] == [] and record["layout"] == "blazepose33"
 
 
 def test_bad_inputs_name_the_problem(tmp_path, capsys):
@@ -71,15 +74,12 @@ def test_video_is_tracked_and_written(tmp_path, capsys):
     out = tmp_path / "v.mp4"
     assert main(["pose", str(video), "-o", str(out), "--json", "--model", "lite"]) == 0
     lines = [json.loads(s) for s in capsys.readouterr().out.splitlines()]
-    assert len(lines) == 120 and all(r["pose"] is not None for r in lines)
+    assert len(lines) == 120 and all(len(r["people"]) == 1 for r in lines)
     cap = cv2.VideoCapture(str(out))
     assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == 120
     # both wrists end up above the nose at some point (arms overhead)
-    above = [
-        r["pose"]["keypoints"]["left_wrist"]["y"] < r["pose"]["keypoints"]["nose"]["y"]
-        and r["pose"]["keypoints"]["right_wrist"]["y"] < r["pose"]["keypoints"]["nose"]["y"]
-        for r in lines
-    ]
+    people = [{k["name"]: k for k in r["people"][0]["keypoints"]} for r in lines]
+    above = [p["left_wrist"]["y"] < p["nose"]["y"] and p["right_wrist"]["y"] < p["nose"]["y"] for p in people]
     assert any(above)
 
 

@@ -128,3 +128,35 @@ def test_explain_names_the_near_miss_and_its_value(tmp_path):
 def test_explain_rejects_an_unknown_gesture(tmp_path):
     res = _cli("explain", "demo", "--gesture", "wave")
     assert res.returncode == 2 and "no such enabled gesture" in res.stderr and "zoom_in" in res.stderr
+
+
+def test_status_reads_as_sentences_not_python_reprs():
+    from gesturectl.cli.control import format_status
+
+    st = {
+        "state": "paused",
+        "paused_by": "gesture",
+        "source": "0",
+        "source_state": "started",
+        "source_message": "",
+        "pose_error": None,
+        "config": "built-in defaults",
+        "dry_run": False,
+        "frames": 1200,
+        "dropped_frames": 3,
+        "uptime_s": 61.2,
+        "events": 2,
+        "latency_ms": {"n": 2, "median": 4.0, "p95": 8.0},
+        "last_event": {
+            "gesture": "pause",
+            "action": "toggle_pause",
+            "result": "paused",
+            "error": None,
+            "skipped": None,
+        },
+        "stage_ms": {"pose": 12.5},
+    }
+    text = format_status(st)
+    assert text.splitlines()[0] == "gesturectl is paused (paused by gesture)"
+    assert "last: pause -> toggle_pause: paused" in text and "median 4.0 ms, p95 8.0 ms" in text
+    assert "{" not in text and "None" not in text

@@ -42,11 +42,11 @@ def test_tray_icon_docks_and_shows_the_state(xsession, tmp_path):
                 lambda: xdotool(env, "search", "--classname", "gesturectlSystemTrayIcon").split("\n")[0], 15
             )
             assert wid, "\n".join(d.err)
-            assert wait_until(lambda: _title(env, wid) == "gesturectl: running", 10), _title(env, wid)
+            assert wait_until(lambda: _title(env, wid) == "gesturectl: running", 30), _title(env, wid)
             assert d.control("pause")["paused"] is True
-            assert wait_until(lambda: _title(env, wid) == "gesturectl: paused", 10)
+            assert wait_until(lambda: _title(env, wid) == "gesturectl: paused", 30)
             assert d.control("resume")["paused"] is False
-            assert wait_until(lambda: _title(env, wid) == "gesturectl: running", 10)
+            assert wait_until(lambda: _title(env, wid) == "gesturectl: running", 30)
         finally:
             d.stop()
     finally:

@@ -186,15 +186,41 @@ def test_exit_at_end_and_stop(tmp_path):
 
 
 def test_idle_rate_when_nobody_is_in_view_and_full_rate_when_someone_is(tmp_path):
-    h = Harness(tmp_path, "daemon: {idle_fps: 5, idle_after_s: 1}\n")
-    for i in range(90):  # 3 s of nobody at 30 fps
-        t = i / 30
-        h.daemon.process(Captured(PoseSample(t, None), t))
-    # the first second at full rate, then 5 a second
+    import numpy as np
+
+    seen = {"person": False}
+    person = next(p for _, p in perform([M("rest", 0.1)]) if p is not None)
+
+    class Est:
+        last_roi = None
+
+        def estimate(self, frame):
+            return person if seen["person"] else None
+
+        def reset(self):
+            pass
+
+    h = Harness(tmp_path, "daemon: {idle_fps: 5, idle_after_s: 1}\n", make_estimator=lambda s, t: Est())
+    image = np.zeros((48, 64, 3), np.uint8)
+
+    def play(t0, n):
+        for i in range(n):
+            t = t0 + i / 30
+            h.daemon.process(Captured(Frame(image, t, i), t))
+
+    play(0.0, 90)  # 3 s of nobody at 30 fps: the first second at full rate, then 5 a second
     assert 30 + 2 * 5 - 1 <= h.daemon.status().frames <= 30 + 2 * 5 + 1
-    h.t0 = 3.0
-    h.feed([M("rest", 1)])
+    seen["person"] = True
+    play(3.0, 30)  # someone steps in: seen on the next idle look, then every frame
     assert h.daemon.status().frames >= 30 + 10 + 28
+    h.daemon.handle(Command.PAUSE)
+    before = h.daemon.status().frames
+    play(4.0, 30)  # paused: 5 a second again
+    assert 4 <= h.daemon.status().frames - before <= 6
+    before = h.daemon.status().frames
+    for i in range(30):  # recorded poses cost nothing: a trace is read whole even while paused
+        h.daemon.process(Captured(PoseSample(5.0 + i / 30, None), 5.0 + i / 30))
+    assert h.daemon.status().frames - before == 30
 
 
 def test_events_and_their_actions_go_to_the_log_at_info(tmp_path, caplog):

@@ -70,8 +70,7 @@ def test_gesturectl_pose_runs_an_exported_model(random_r18, tmp_path, astronaut_
     assert r.returncode == 0, r.stderr
     assert "random (untrained) weights" in r.stderr
     rec = json.loads(r.stdout)
-    pose = rec["pose"]
-    assert pose["layout"] == "coco17" and len(pose["keypoints"]) == 17
+    assert rec["layout"] == "coco17" and len(rec["people"]) == 1 and len(rec["people"][0]["keypoints"]) == 17
     assert (tmp_path / "out.png").stat().st_size > 0
 
 
@@ -126,3 +125,26 @@ def test_bad_model_path_is_a_config_error(tmp_path, astronaut_png):
         text=True,
     )
     assert r.returncode == 2 and "pose.model (line 2): model file /nope/model.onnx does not exist" in r.stderr
+
+
+def test_the_lambda_handler_serves_an_exported_model(random_r18, astronaut_png):
+    import base64
+
+    from gesturectl.serverless import make_handler, service_from_env
+
+    env = {"GESTURECTL_MODEL": str(random_r18)}
+    handler = make_handler(lambda: service_from_env(env), env)
+    body = base64.b64encode(astronaut_png.read_bytes()).decode()
+    event = {
+        "version": "2.0",
+        "rawPath": "/v1/pose",
+        "requestContext": {"http": {"method": "POST"}},
+        "body": body,
+        "isBase64Encoded": True,
+    }
+    r = handler(event, None)
+    assert r["statusCode"] == 200, r["body"]
+    report = json.loads(r["body"])
+    assert report["layout"] == "coco17" and len(report["people"][0]["keypoints"]) == 17
+    health = handler({"version": "2.0", "rawPath": "/health", "requestContext": {"http": {"method": "GET"}}}, None)
+    assert json.loads(health["body"])["model"] == str(random_r18)

@@ -94,3 +94,19 @@ def test_camera_lookup_by_name(tmp_path):
     assert camera_by_name("logitech", tmp_path) == 2
     assert camera_by_name("nothing", tmp_path) is None
     assert camera_names(tmp_path / "absent") == {}
+
+
+def test_record_takes_every_source_form_run_takes(tmp_path, capsys):
+    """A trace (here the bundled demo) re-recorded keeps its poses and needs no model; a folder of images and
+    a camera index go through the same `open_source` as `run` (a missing camera is a clear error)."""
+    out = tmp_path / "demo.jsonl"
+    assert main(["record", "--source", "demo", "-o", str(out)]) == 0
+    header, frames = read_trace(out)
+    from gesturectl.sources import demo_trace_path
+
+    _, original = read_trace(demo_trace_path())
+    ours, theirs = list(frames), list(original)
+    assert len(ours) == len(theirs) and header.layout == "coco17"
+    assert np.allclose(ours[100][1].keypoints, theirs[100][1].keypoints, atol=0.01)
+    assert main(["record", "--source", "9", "-o", str(tmp_path / "cam.jsonl")]) == 2
+    assert "camera 9 cannot be opened" in capsys.readouterr().err
