@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """What the daemon costs: CPU seconds per wall-clock second of `gesturectl run` (dry run), on a person
-video, on the same video while paused, and on an empty scene, measured in the same run; the ratios are
-against the active case. Needs ../shared (the real video).
+video, on the same video while paused, on an empty scene and, when a display is there ($DISPLAY), on the
+person video with the preview window open (`run --preview`), measured in the same run; the ratios are
+against the active case (whose preview is closed: the loop then only tests `is None` once a frame).
+Needs ../shared (the real video) or --video.
 
-    python bench/bench_daemon.py [--seconds 12] [--model full|lite]
+    python bench/bench_daemon.py [--seconds 12] [--model full|lite] [--video PATH]
 """
 
 from __future__ import annotations
@@ -44,11 +46,12 @@ def looped_video(src: Path, dst: Path, seconds: float, blank: bool = False) -> P
     return dst
 
 
-def measure(source: Path, tmp: Path, model: str, pause: bool) -> tuple[float, float]:
+def measure(source: Path, tmp: Path, model: str, pause: bool, preview: bool = False) -> tuple[float, float]:
     cfg = tmp / f"cfg_{model}.yaml"
     cfg.write_text(f"pose:\n  model: {model}\ndaemon:\n  tray: 'off'\n")
     env = dict(os.environ, GESTURECTL_RUNTIME_DIR=str(tmp / "rt"), GESTURECTL_STATE_DIR=str(tmp / "st"))
-    env.pop("DISPLAY", None)
+    if not preview:
+        env.pop("DISPLAY", None)
     p = subprocess.Popen(
         [
             sys.executable,
@@ -61,6 +64,7 @@ def measure(source: Path, tmp: Path, model: str, pause: bool) -> tuple[float, fl
             "--exit-at-end",
             "--config",
             str(cfg),
+            *(["--preview"] if preview else []),
         ],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -86,18 +90,21 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=12.0)
     ap.add_argument("--model", default="full")
+    ap.add_argument("--video", type=Path, default=VIDEO, help="a video of a person (default: ../shared's)")
     args = ap.parse_args()
-    if not VIDEO.exists():
-        sys.exit(f"needs {VIDEO}")
+    if not args.video.exists():
+        sys.exit(f"needs {args.video}")
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
-        person = looped_video(VIDEO, tmp / "person.mp4", args.seconds)
-        empty = looped_video(VIDEO, tmp / "empty.mp4", args.seconds, blank=True)
+        person = looped_video(args.video, tmp / "person.mp4", args.seconds)
+        empty = looped_video(args.video, tmp / "empty.mp4", args.seconds, blank=True)
         rows = [
             ("person in view, active", measure(person, tmp, args.model, False)),
             ("person in view, paused", measure(person, tmp, args.model, True)),
             ("nobody in view", measure(empty, tmp, args.model, False)),
         ]
+        if os.environ.get("DISPLAY"):
+            rows.append(("person, preview open", measure(person, tmp, args.model, False, preview=True)))
     base = rows[0][1][0]
     print(f"gesturectl run, model {args.model}, 576x576 video at 30 fps, dry run ({os.cpu_count()} cores)")
     for name, (cpu, rss) in rows:

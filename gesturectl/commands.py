@@ -16,6 +16,7 @@ class Command(str, Enum):
     """What a running daemon can be asked to do."""
 
     STATUS = "status"
+    GESTURES = "gestures"  # the status and each gesture's progress on the last frame
     PAUSE = "pause"
     RESUME = "resume"
     TOGGLE_PAUSE = "toggle_pause"

@@ -30,10 +30,11 @@ class DaemonConfig(_Strict):
     """The `daemon:` section."""
 
     source: str = "0"
-    keyboard: Literal["auto", "xtest", "pynput", "pyautogui"] = "auto"
+    keyboard: Literal["auto", "wayland", "uinput", "xtest", "pynput", "pyautogui"] = "auto"
     pause_hotkey: tuple[str, ...] = ("ctrl", "alt", "g")
     auto_pause_on_input_s: float = Field(0.0, ge=0.0, le=60.0)
     tray: Literal["auto", "off"] = "auto"
+    notify: bool = False
     idle_fps: float = Field(5.0, gt=0.0, le=120.0)
     idle_after_s: float = Field(3.0, ge=0.0, le=600.0)
     retry_max_s: float = Field(10.0, ge=0.5, le=600.0)

@@ -50,6 +50,8 @@ EDGES: dict[str, tuple[str, ...]] = {
     "pynput": ("gesturectl.actions",),
     "Xlib": ("gesturectl.actions", "gesturectl.runtime.tray"),
     "pystray": ("gesturectl.runtime.tray",),
+    "desktop_notifier": ("gesturectl.runtime.notify",),
+    "tkinter": ("gesturectl.runtime.preview.window", "gesturectl.actions.key_probe"),
     "fastapi": ("gesturectl.service.app", "gesturectl.service.server"),
     "starlette": ("gesturectl.service.app",),
     "uvicorn": ("gesturectl.service.server",),

@@ -4,6 +4,10 @@ Shared logic lives in `KeyboardBackend.send`; each backend implements only `_pre
 (the one place that touches the OS). `select_keyboard` tries the backends in order and, when
 none works, raises an error listing what was tried, why each failed and what to do.
 
+- `wayland`: a virtual keyboard with the user's keymap on wlroots compositors (sway, Hyprland, river);
+  see `actions/wayland_keyboard.py`.
+- `uinput`: a kernel virtual keyboard (/dev/uinput), any display server incl. GNOME/KDE Wayland; needs a
+  udev rule (see `actions/uinput_keyboard.py`).
 - `xtest`: X11's XTEST extension through python-xlib (the default on Linux/X11; no extra package).
 - `pynput`: pynput's Controller (the default on Windows and macOS).
 - `pyautogui`: pyautogui (optional: `pip install 'gesturectl[pyautogui]'`).
@@ -14,103 +18,19 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import threading
-from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
-from gesturectl.actions.keys import resolve_mod
+from gesturectl.actions.keyboard_base import KeyboardBackend
+from gesturectl.actions.keys import KEYSYMS
+from gesturectl.actions.uinput_keyboard import UinputKeyboard
+from gesturectl.actions.wayland_keyboard import WaylandVirtualKeyboard
 from gesturectl.errors import ActionError, first_line
 
 log = logging.getLogger(__name__)
 
 
-class KeyboardBackend(ABC):
-    """Presses and releases keys by name (names from `actions/keys.py`, `mod` already resolved)."""
-
-    name = "abstract"
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._down: list[str] = []
-
-    def send(self, keys: tuple[str, ...]) -> None:
-        """Press the keys in order, then release them in reverse order, whatever happens."""
-        keys = resolve_mod(keys)
-        with self._lock:
-            try:
-                for k in keys:
-                    self._press(k)
-                    self._down.append(k)
-            finally:
-                self._release_down()
-
-    def release_all(self) -> None:
-        """Release anything still held (pause and shutdown call this)."""
-        with self._lock:
-            self._release_down()
-
-    def _release_down(self) -> None:
-        errors = []
-        while self._down:
-            k = self._down.pop()
-            try:
-                self._release(k)
-            except Exception as e:  # keep releasing the others
-                errors.append(f"{k}: {e}")
-        if errors:
-            raise ActionError(f"{self.name}: could not release {', '.join(errors)}")
-
-    @abstractmethod
-    def _press(self, key: str) -> None: ...
-
-    @abstractmethod
-    def _release(self, key: str) -> None: ...
-
-
-#: X keysym names of our key names (single printable characters not listed are their own keysym).
-X_KEYSYMS: dict[str, str] = {
-    "ctrl": "Control_L",
-    "shift": "Shift_L",
-    "alt": "Alt_L",
-    "super": "Super_L",
-    "cmd": "Super_L",
-    "enter": "Return",
-    "esc": "Escape",
-    "tab": "Tab",
-    "space": "space",
-    "backspace": "BackSpace",
-    "delete": "Delete",
-    "insert": "Insert",
-    "home": "Home",
-    "end": "End",
-    "pageup": "Prior",
-    "pagedown": "Next",
-    "up": "Up",
-    "down": "Down",
-    "left": "Left",
-    "right": "Right",
-    "printscreen": "Print",
-    "capslock": "Caps_Lock",
-    "volumeup": "XF86AudioRaiseVolume",
-    "volumedown": "XF86AudioLowerVolume",
-    "volumemute": "XF86AudioMute",
-    "playpause": "XF86AudioPlay",
-    "nexttrack": "XF86AudioNext",
-    "prevtrack": "XF86AudioPrev",
-    "`": "grave",
-    "-": "minus",
-    "=": "equal",
-    "[": "bracketleft",
-    "]": "bracketright",
-    "\\": "backslash",
-    ";": "semicolon",
-    "'": "apostrophe",
-    ",": "comma",
-    ".": "period",
-    "/": "slash",
-    "+": "plus",
-    **{f"f{i}": f"F{i}" for i in range(1, 25)},
-}
+#: X keysym names of our key names (the table lives in keys.py; XKB uses the same names).
+X_KEYSYMS = KEYSYMS
 
 
 class XTestKeyboard(KeyboardBackend):
@@ -243,35 +163,62 @@ class PynputKeyboard(KeyboardBackend):
 
 #: Every keyboard backend by its config name (`daemon.keyboard`).
 BACKENDS: dict[str, Callable[[], KeyboardBackend]] = {
+    "wayland": WaylandVirtualKeyboard,
+    "uinput": UinputKeyboard,
     "xtest": XTestKeyboard,
     "pynput": PynputKeyboard,
     "pyautogui": PyAutoGuiKeyboard,
 }
 
 
-def auto_order(platform: str = sys.platform) -> list[str]:
-    """The backends `auto` tries, in order, on this platform."""
-    return ["xtest", "pynput", "pyautogui"] if platform.startswith("linux") else ["pynput", "pyautogui"]
+def session_type(env: Mapping[str, str] | None = None) -> str:
+    """`wayland`, `x11` or `none`: which display server this process talks to."""
+    env = os.environ if env is None else env
+    if env.get("WAYLAND_DISPLAY") or env.get("XDG_SESSION_TYPE") == "wayland":
+        return "wayland"
+    return "x11" if env.get("DISPLAY") else "none"
+
+
+def auto_order(platform: str = sys.platform, env: Mapping[str, str] | None = None) -> tuple[list[str], str]:
+    """The backends `auto` tries, in order, on this platform, and why that order."""
+    if not platform.startswith("linux"):
+        return ["pynput", "pyautogui"], f"{platform}: pynput first"
+    if session_type(env) == "wayland":
+        why = "a Wayland session (WAYLAND_DISPLAY is set): the virtual keyboard first; XTEST would reach only XWayland"
+        return ["wayland", "uinput", "xtest", "pynput", "pyautogui"], why
+    why = "an X11 session (DISPLAY set, no WAYLAND_DISPLAY): XTEST first"
+    return ["xtest", "pynput", "pyautogui", "wayland", "uinput"], why
 
 
 def select_keyboard(preference: str = "auto") -> KeyboardBackend:
-    """The first keyboard backend that starts, or an error explaining each failure and the fix."""
+    """The first keyboard backend that starts, or an error explaining each failure and the fix.
+
+    The choice is logged with the reason (session type, and why earlier candidates failed)."""
     env = os.environ.get("GESTURECTL_KEYBOARD")
     choice = env or preference
     if choice != "auto" and choice not in BACKENDS:
         raise ActionError(f"unknown keyboard backend {choice!r}; valid: auto, {', '.join(BACKENDS)}")
-    names = auto_order() if choice == "auto" else [choice]
+    if choice == "auto":
+        names, why = auto_order()
+    else:
+        names, why = [choice], ("GESTURECTL_KEYBOARD" if env else "daemon.keyboard") + f" is {choice!r}"
     tried = []
     for name in names:
         try:
             kb = BACKENDS[name]()
-            log.info("keyboard backend: %s", name)
-            return kb
         except Exception as e:  # each backend fails in its own way (ImportError, Xlib errors, ...)
             tried.append(f"  {name}: {first_line(e)}")
+            continue
+        failed = f"; not {', '.join(t.strip() for t in tried)}" if tried else ""
+        log.info("keyboard backend: %s (%s%s)", name, why, failed)
+        kb.chosen_because = why + failed
+        if name == "xtest" and session_type() == "wayland":
+            log.warning("keystrokes go through XWayland: only X11 (XWayland) windows will receive them")
+        return kb
     raise ActionError(
         "no keyboard backend works; tried:\n"
         + "\n".join(tried)
-        + "\nfix: run inside an X11 session (or set DISPLAY), or set GESTURECTL_KEYBOARD to one of "
-        f"{', '.join(BACKENDS)}; use --dry-run to run without one"
+        + "\nfix: on X11 set DISPLAY; on sway/Hyprland/river check WAYLAND_DISPLAY and XDG_RUNTIME_DIR; on GNOME and "
+        "KDE Wayland allow /dev/uinput (the uinput line above says how; docs/desktops.md); or set "
+        f"GESTURECTL_KEYBOARD to one of {', '.join(BACKENDS)}; use --dry-run to run without one"
     )

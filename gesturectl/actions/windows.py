@@ -3,35 +3,25 @@
 One `WindowSystem` per platform, each with two small OS hooks: `active()` -> (window classes,
 pid) of the focused window, and `close_windows(pids)` -> how many windows were asked to close.
 Linux/X11 uses EWMH through python-xlib (`_NET_ACTIVE_WINDOW`, `WM_CLASS`, `_NET_WM_PID`,
-`_NET_CLOSE_WINDOW`; a window manager must be running). Windows uses user32 through ctypes.
-Elsewhere (macOS, Wayland) detection is impossible here and `select_window_system` says so.
+`_NET_CLOSE_WINDOW`; a window manager must be running). Wayland: sway and Hyprland
+(`actions/wayland_windows.py`); GNOME and KDE do not tell, and `select_window_system` says so.
+Windows uses user32 through ctypes; macOS NSWorkspace (pyobjc, when installed) or `osascript`.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
+import subprocess
 import sys
-from dataclasses import dataclass
+
+from gesturectl.actions.wayland_windows import HyprlandWindows, SwayWindows
+from gesturectl.actions.window_base import ActiveWindow, WindowSystem
+
+__all__ = ["ActiveWindow", "WindowSystem", "select_window_system", "match_app", "foreground_reader"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ActiveWindow:
-    classes: tuple[str, ...]
-    pid: int | None
-    process_name: str | None = None
-
-
-class WindowSystem:
-    name = "none"
-
-    def active(self) -> ActiveWindow | None:
-        return None
-
-    def close_windows(self, pids: set[int]) -> int:
-        return 0
 
 
 class X11Windows(WindowSystem):
@@ -102,6 +92,26 @@ class X11Windows(WindowSystem):
         return n
 
 
+def x11_wm_name() -> str:
+    """The EWMH window manager's name (_NET_WM_NAME of its check window), '' when none or no X11."""
+    try:
+        from Xlib import X, display
+
+        d = display.Display()
+        try:
+            root = d.screen().root
+            p = root.get_full_property(d.intern_atom("_NET_SUPPORTING_WM_CHECK"), X.AnyPropertyType)
+            if p is None:
+                return ""
+            win = d.create_resource_object("window", int(p.value[0]))
+            name = win.get_full_property(d.intern_atom("_NET_WM_NAME"), d.intern_atom("UTF8_STRING"))
+            return name.value.decode(errors="replace") if name is not None else "an EWMH window manager"
+        finally:
+            d.close()
+    except Exception:
+        return ""
+
+
 class Win32Windows(WindowSystem):
     """user32 through ctypes: GetForegroundWindow, GetWindowThreadProcessId, WM_CLOSE."""
 
@@ -142,20 +152,98 @@ class Win32Windows(WindowSystem):
         return len(found)
 
 
+class MacWindows(WindowSystem):
+    """The frontmost application on macOS: NSWorkspace (pyobjc's AppKit) when installed, else `osascript`
+    (System Events; the first call asks for the Automation permission). Its classes are the app's name,
+    the name with dashes (`Google Chrome` -> `google-chrome`, as the default config names it) and its
+    bundle id."""
+
+    name = "macos"
+    _SCRIPT = (
+        'tell application "System Events" to set p to first application process whose frontmost is true\n'
+        'return (name of p) & "\\n" & (unix id of p) & "\\n" & (bundle identifier of p)'
+    )
+
+    def __init__(self) -> None:
+        try:
+            from AppKit import NSWorkspace  # type: ignore[import-not-found]
+
+            self._ws = NSWorkspace.sharedWorkspace()
+        except ImportError:
+            self._ws = None
+            if not shutil.which("osascript"):
+                raise RuntimeError("neither pyobjc (AppKit) nor osascript is available") from None
+
+    def active(self) -> ActiveWindow | None:
+        try:
+            if self._ws is not None:
+                app = self._ws.frontmostApplication()
+                name, pid, bundle = str(app.localizedName()), int(app.processIdentifier()), app.bundleIdentifier()
+            else:
+                out = subprocess.run(
+                    ["osascript", "-e", self._SCRIPT], capture_output=True, text=True, timeout=2, check=True
+                ).stdout.split("\n")
+                name, pid, bundle = out[0], int(out[1]), out[2] if len(out) > 2 else None
+        except Exception as e:  # no permission, no frontmost app, a vanished process
+            log.debug("frontmost app: %s", e)
+            return None
+        return ActiveWindow(mac_classes(name, bundle), pid, name)
+
+    def close_windows(self, pids: set[int]) -> int:
+        """Ask each app to quit, as Cmd+Q would (NSRunningApplication.terminate; needs pyobjc). Without
+        pyobjc nothing is asked here and the AppController terminates the processes instead."""
+        if self._ws is None:
+            return 0
+        from AppKit import NSRunningApplication  # type: ignore[import-not-found]
+
+        asked = 0
+        for pid in sorted(pids):
+            app = NSRunningApplication.runningApplicationWithProcessIdentifier_(int(pid))
+            asked += bool(app is not None and app.terminate())
+        return asked
+
+
+def mac_classes(name: str, bundle: str | None) -> tuple[str, ...]:
+    """A macOS app's names as window classes: `Google Chrome` -> google chrome, google-chrome, its bundle id."""
+    n = name.strip().lower()
+    out = [n, n.replace(" ", "-")] + ([bundle.strip().lower()] if bundle and bundle.strip() else [])
+    return tuple(dict.fromkeys(c for c in out if c))
+
+
+def wayland_candidates(env: dict[str, str] | None = None) -> tuple[list[type[WindowSystem]], str | None]:
+    """The window systems a Wayland session may have, or why there is none."""
+    env = dict(os.environ) if env is None else env
+    if env.get("SWAYSOCK"):
+        return [SwayWindows], None
+    if env.get("HYPRLAND_INSTANCE_SIGNATURE"):
+        return [HyprlandWindows], None
+    desktop = env.get("XDG_CURRENT_DESKTOP", "") or "this compositor"
+    hint = {
+        "gnome": "GNOME tells only shell extensions which window is in front",
+        "kde": "KDE tells only KWin scripts which window is in front",
+    }.get(desktop.split(":")[-1].lower(), f"{desktop} has no interface gesturectl knows for the focused window")
+    return [], (
+        f"Wayland ({desktop}): {hint}; bindings with `when: {{app: ...}}` will not fire "
+        "(sway and Hyprland are supported; see docs/desktops.md)"
+    )
+
+
 def select_window_system() -> tuple[WindowSystem, str | None]:
     """The platform's window system, or a do-nothing one and the reason (to show the user)."""
+    candidates: list[type[WindowSystem]]
     if sys.platform == "win32":
         candidates = [Win32Windows]
     elif sys.platform == "darwin":
-        return WindowSystem(), (
-            "macOS: the focused application cannot be detected by this version; bindings with "
-            "`when: {app: ...}` will not fire, and apps are closed by terminating them"
-        )
-    elif os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("DISPLAY"):
-        return WindowSystem(), (
-            "Wayland without XWayland: the focused window cannot be read; bindings with "
-            "`when: {app: ...}` will not fire (run an X11 session to use them)"
-        )
+        candidates = [MacWindows]
+    elif os.environ.get("WAYLAND_DISPLAY"):
+        candidates, why = wayland_candidates()
+        if not candidates and os.environ.get("DISPLAY"):
+            try:  # XWayland's window manager (mutter, kwin) reports the X11 windows in front, and only those
+                return X11Windows(), f"{(why or '').split(';')[0]}; only XWayland windows are recognised in front"
+            except Exception as e:
+                log.debug("XWayland windows: %s", e)
+        if not candidates:
+            return WindowSystem(), why
     else:
         candidates = [X11Windows]
     reasons = []

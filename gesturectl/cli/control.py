@@ -19,6 +19,11 @@ def register(sub) -> None:
     for name, text in COMMANDS.items():
         c = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
         c.add_argument("--json", action="store_true", help="print the daemon's reply as JSON")
+        if name == "status":
+            c.add_argument(
+                "--gestures", action="store_true", help="also show each gesture's progress and what blocks it"
+            )
+            c.add_argument("--watch", action="store_true", help="with --gestures: refresh twice a second")
         c.set_defaults(func=run)
 
 
@@ -47,15 +52,50 @@ def format_status(st: dict) -> str:
     return "\n".join(lines)
 
 
+def format_gestures(records: list[dict]) -> str:
+    """One line per gesture: a bar, its state and phase, and what blocks it."""
+    lines = []
+    for r in records:
+        filled = round(20 * r["fraction"])
+        bar = "#" * filled + "." * (20 - filled)
+        b = r.get("blocking")
+        lines.append(
+            f"  {r['gesture']:<12} [{bar}] {r['state']:<11} phase {r['phase']} {r['phase_name']:<14}"
+            + (f" {b['words']}" if b else "")
+        )
+    return "\n".join(lines)
+
+
+def _watch(send) -> int:
+    import time
+
+    try:
+        while True:
+            reply = send()
+            if not reply.get("ok"):
+                print(f"gesturectl: {reply.get('error', 'failed')}", file=sys.stderr)
+                return 1
+            print("\033[H\033[J" + format_status(reply) + "\ngestures:\n" + format_gestures(reply["gestures"]))
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        return 0
+
+
 def run(args: argparse.Namespace) -> int:
     from gesturectl.commands import Command
     from gesturectl.runtime.control import send_command
 
-    reply = send_command(Command.parse(args.command))
+    gestures = getattr(args, "gestures", False)
+    cmd = Command.GESTURES if gestures else Command.parse(args.command)
+    if gestures and args.watch and not args.json:
+        return _watch(lambda: send_command(cmd))
+    reply = send_command(cmd)
     if args.json:
         print(json.dumps(reply))
     elif reply.get("ok") and args.command == "status":
         print(format_status(reply))
+        if gestures:
+            print("gestures:\n" + format_gestures(reply.get("gestures", [])))
     elif reply.get("ok"):
         print(f"gesturectl is {reply.get('state', 'stopping')}")
         for w in reply.get("warnings", []):

@@ -4,6 +4,8 @@ gesturectl run [--source SRC] [--config FILE] [--dry-run] [--exit-at-end] [--pre
 gesturectl preview [--source SRC] [--config FILE]
 gesturectl status [--json] | pause | resume | reload | stop
 gesturectl cameras
+gesturectl autostart enable|disable|status [--method xdg|systemd]
+gesturectl doctor [--source SRC] [--json]
 gesturectl pose IMAGE|VIDEO ... [-o OUT] [--json] [--coco] [--model lite|full|FILE]
 gesturectl record --source SRC -o trace.jsonl [--layout coco17|blazepose33]
 gesturectl replay TRACE [--config FILE] [--json]
@@ -32,6 +34,8 @@ COMMAND_MODULES = (
     "preview",
     "control",
     "cameras",
+    "autostart",
+    "doctor",
     "pose",
     "record",
     "replay",

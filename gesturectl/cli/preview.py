@@ -49,8 +49,8 @@ def run(args: argparse.Namespace) -> int:
     loop.start()
     say(f"preview of {source} (dry run: no action is performed); close the window to quit")
     try:
-        PreviewHost(daemon, say).show(loop.is_alive)
+        opened = PreviewHost(daemon, say).show(loop.is_alive)
     finally:
         daemon.stop()
         loop.join(5.0)
-    return 0
+    return 0 if opened else 2

@@ -90,6 +90,7 @@ def _run(args: argparse.Namespace, cfg, cfg_path: Path | None, source: str, log_
     from gesturectl.runtime.control import ControlServer
     from gesturectl.runtime.daemon import DaemonOptions
     from gesturectl.runtime.desktop import StateReporter, desktop_edges, start_input_watch, start_tray
+    from gesturectl.runtime.notify import Notifier
     from gesturectl.runtime.preview.host import PreviewHost
 
     edges, notes = desktop_edges(cfg, args.dry_run)
@@ -98,9 +99,16 @@ def _run(args: argparse.Namespace, cfg, cfg_path: Path | None, source: str, log_
     watch = None if args.dry_run else start_input_watch(cfg.daemon, edges.sink, say)
     if watch is not None:
         edges = edges.with_busy(watch.busy)
-    reporter = StateReporter(say)
+    notifier = Notifier() if cfg.daemon.notify else None
+    reporter = StateReporter(say, notifier)
+
+    def on_outcome(o) -> None:
+        print_outcome(o)
+        if notifier is not None:
+            notifier.outcome(o)
+
     opts = DaemonOptions(source, cfg_path, args.dry_run, args.exit_at_end)
-    daemon, first = build_daemon(cfg, opts, edges, lambda: load_config(cfg_path), print_outcome, reporter)
+    daemon, first = build_daemon(cfg, opts, edges, lambda: load_config(cfg_path), on_outcome, reporter)
     for w in first.warnings:
         say(w)
     server = ControlServer(daemon.command)
@@ -131,6 +139,8 @@ def _run(args: argparse.Namespace, cfg, cfg_path: Path | None, source: str, log_
             watch.stop()
         if reporter.tray is not None:
             reporter.tray.stop()
+        if notifier is not None:
+            notifier.stop()
         st = daemon.status()
         if args.verbose:
             t = edges.timer

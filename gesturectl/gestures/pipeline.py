@@ -25,10 +25,14 @@ class GestureStage(Protocol):
 
     def reset(self) -> None: ...
 
-    def progress(self) -> tuple[GestureProgress, ...]: ...
+    def progress(self) -> tuple[GestureProgress, ...]:
+        """Each gesture's progress record for the last frame (read only by preview, status, explain)."""
+        ...
 
     @property
-    def engaged(self) -> bool: ...
+    def engaged(self) -> bool:
+        """Whether the engage gate was on for the last frame."""
+        ...
 
 
 class GesturePipeline:

@@ -5,6 +5,10 @@ taken replaces it (and is counted as dropped). When the source cannot be opened 
 unplugged camera, a missing file), the thread reports it and retries with exponential backoff;
 the daemon keeps running meanwhile. A file or trace that simply ends is not replayed (that would
 repeat its gestures): the thread reports the end and stops.
+
+`release(True)` lets go of a live source (a camera: its light goes off) until `release(False)`,
+which reopens it at once; the thread reports "released" and then "started". Files and traces are
+not released (reopening would replay them from the start).
 """
 
 from __future__ import annotations
@@ -31,7 +35,8 @@ class Captured:
 
 @dataclass(frozen=True)
 class SourceEvent:
-    """A change of the source's state: "started", "lost" (with the reason and retry delay) or "ended"."""
+    """A change of the source's state: "started", "lost" (with the reason and retry delay), "released"
+    (a live source let go of on request) or "ended"."""
 
     kind: str
     message: str = ""
@@ -84,15 +89,33 @@ class Capture(threading.Thread):
         self._slot = slot
         self._retry = (retry_min_s, retry_max_s)
         self._clock = clock
-        self._stop = threading.Event()
+        self._halt = threading.Event()
+        self._released = threading.Event()
         self._last_loss: str | None = None
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
+
+    def release(self, released: bool) -> None:
+        """Let go of a live source (True) or take it back (False); any thread may call this."""
+        if released:
+            self._released.set()
+        else:
+            self._released.clear()
+
+    @property
+    def released(self) -> bool:
+        return self._released.is_set()
+
+    def _wait_while_released(self) -> None:
+        self._slot.put(SourceEvent("released", "the camera is off while paused"))
+        log.info("source released while paused")
+        while self._released.is_set() and not self._halt.wait(0.02):
+            pass
 
     def run(self) -> None:
         delay = self._retry[0]
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             try:
                 source = self._opener()
             except GesturectlError as e:
@@ -113,8 +136,11 @@ class Capture(threading.Thread):
                 continue
             finally:
                 source.close()
-            if self._stop.is_set():
+            if self._halt.is_set():
                 return
+            if getattr(source, "live", False) and self._released.is_set():
+                self._wait_while_released()
+                continue
             if getattr(source, "live", False):
                 self._lost("the camera stopped delivering frames", delay)
                 continue
@@ -127,18 +153,18 @@ class Capture(threading.Thread):
         self._last_loss = message
         log.log(level, "source unavailable: %s; retrying in %.1f s", message, delay)
         self._slot.put(SourceEvent("lost", message, delay))
-        self._stop.wait(delay)
+        self._halt.wait(delay)
 
     def _pump(self, source) -> None:
         start_wall = None
         for item in source:
-            if self._stop.is_set():
+            if self._halt.is_set() or (source.live and self._released.is_set()):
                 return
             if not source.live:
                 t = item.t
                 if start_wall is None:
                     start_wall = self._clock() - t
                 wait = start_wall + t - self._clock()
-                if wait > 0 and self._stop.wait(wait):
+                if wait > 0 and self._halt.wait(wait):
                     return
             self._slot.put(Captured(item, self._clock()))

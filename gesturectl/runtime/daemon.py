@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from gesturectl.actions.dispatch import Dispatcher
-from gesturectl.commands import Command, PausedBy
+from gesturectl.commands import Command, PausedBy, PauseState
 from gesturectl.config import Config
 from gesturectl.errors import GesturectlError
 from gesturectl.gestures.pipeline import GestureStage
@@ -61,6 +61,8 @@ class Status:
     dry_run: bool
     uptime_s: float
     stage_ms: dict[str, float] = field(default_factory=dict)
+    person_in_view: bool = False
+    gestures: list[dict] | None = None
 
     def to_dict(self) -> dict:
         return {"ok": True, **asdict(self)}
@@ -74,6 +76,12 @@ class Rebuilt:
     gestures: GestureStage
     dispatcher: Dispatcher
     warnings: tuple[str, ...] = ()
+
+
+def camera_off(pause: PauseState) -> bool:
+    """Whether the camera is let go of: paused by the user (CLI, tray, hotkey). Paused by the gesture it
+    keeps watching, at the idle rate, so the gesture can resume."""
+    return pause.paused and pause.by is PausedBy.USER
 
 
 class Daemon:
@@ -108,6 +116,7 @@ class Daemon:
         self._last_event: dict | None = None
         self._latencies: deque[float] = deque(maxlen=500)
         self._last_person_t: float | None = None
+        self._in_view = False
         self._last_processed: float | None = None
         self._started = time.monotonic()
         self._view: ViewSlot | None = None  # a preview window's slot, when one is open
@@ -152,6 +161,7 @@ class Daemon:
                 dry_run=self.opts.dry_run,
                 uptime_s=round(time.monotonic() - self._started, 1),
                 stage_ms={k: round(v, 2) for k, v in self.engine.timer.ms_per_call().items()},
+                person_in_view=self._in_view,
             )
 
     @property
@@ -209,6 +219,7 @@ class Daemon:
         finally:
             self._capture.stop()
             self.engine.sink.release_all()
+            self._capture.join(2.0)  # the camera is closed (its light off) before the daemon says it stopped
         return 0
 
     def source_event(self, ev: SourceEvent) -> bool:
@@ -220,7 +231,7 @@ class Daemon:
             self.engine.reset()
             self._last_person_t = None
             log.info("source started: %s", self.opts.source)
-        elif ev.kind == "lost":
+        elif ev.kind in ("lost", "released"):
             self.engine.reset()
         elif ev.kind == "ended":
             log.info("source %s ended", self.opts.source)
@@ -239,10 +250,14 @@ class Daemon:
             return
         if self.pose_error is not None:
             self._pose_failed(None)
+        in_view = self.engine.last_pose is not None
         with self._lock:
             self._frames += 1
-            if self.engine.last_pose is not None:
+            if in_view:
                 self._last_person_t = captured.wall
+            came_or_left, self._in_view = in_view != self._in_view, in_view
+        if came_or_left:  # the tray shows "nobody in view"
+            self._changed()
         for o in outcomes:
             self._record(o)
             self._on_outcome(o)
@@ -270,6 +285,8 @@ class Daemon:
                 "result": o.result,
                 "error": o.error,
                 "skipped": o.decision.skipped,
+                "line": o.log_line(),
+                "at": time.strftime("%H:%M:%S"),
             }
             if o.decision.action is not None and o.error is None:
                 self._latencies.append(o.latency_s)
@@ -279,7 +296,8 @@ class Daemon:
             kind = "failed" if o.error is not None else ("skipped" if o.decision.skipped else "sent")
             slot.toast(o.decision.event.gesture, o.log_line(), kind)
         if o.result in ("paused", "resumed"):
-            self._changed()
+            self._capture.release(camera_off(self.engine.pause))
+        self._changed()  # the tray's tooltip shows the last event
 
     def _throttled(self, captured: Captured) -> bool:
         """Idle (nobody in view for a while, or paused): look at only `idle_fps` camera frames a second.
@@ -313,12 +331,16 @@ class Daemon:
         """Carry out one command on the loop's thread."""
         if cmd is Command.STATUS:
             return self.status().to_dict()
+        if cmd is Command.GESTURES:  # on the loop's thread: the records of the frame it processed last
+            records = [p.to_dict() for p in self.engine.gestures.progress()]
+            return {**self.status().to_dict(), "gestures": records}
         if cmd is Command.STOP:
             self._stop.set()
         elif cmd is Command.RELOAD:
             return self._reload()
         else:
             self.engine.command(cmd, by)
+            self._capture.release(camera_off(self.engine.pause))
         self._changed()
         return {"ok": True, "state": self.state, "paused": self.engine.pause.paused}
 

@@ -65,12 +65,21 @@ def desktop_edges(cfg: Config, dry_run: bool) -> tuple[Edges, list[str]]:
 class StateReporter:
     """Tells the user once about a lost camera or a failing model, and keeps the tray's state current."""
 
-    def __init__(self, say: Say) -> None:
+    def __init__(self, say: Say, notifier=None) -> None:
         self._say = say
         self._told: str | None = None
+        self._state: str | None = None
         self.tray = None
+        self.notifier = notifier
 
     def __call__(self, st: Status) -> None:
+        if self.notifier is not None:
+            from gesturectl.runtime.notify import state_notice
+
+            notice = state_notice(self._state, st)
+            if notice is not None:
+                self.notifier.send(*notice)
+        self._state = st.state
         if st.state != self._told:
             if st.state == "no camera":
                 self._say(
@@ -85,7 +94,7 @@ class StateReporter:
                 )
             self._told = st.state if st.state in ("no camera", "pose model error") else None
         if self.tray is not None:
-            self.tray.set_state(st.state)
+            self.tray.set_state(st)
 
 
 def start_input_watch(d: DaemonConfig, sink, say: Say):

@@ -1,5 +1,9 @@
 """Tray icon (pystray): the state at a glance and Pause/Resume, Show camera, Reload config, Open config, Quit.
 
+Four states with their own icon, told apart by shape as well as colour: active (green, a figure with its
+arms up), paused (amber, two bars), nobody in view (a grey ring), error (red, "!": no camera or the pose
+model cannot run); and starting (grey, dots). The tooltip says the state and the last event.
+
 Optional: when pystray cannot start, or when the desktop has no system tray, the daemon logs why and is
 controlled from the command line (`gesturectl pause|resume|reload|stop|status`). The menu calls
 the daemon's `command()`, like the control socket does. pystray's plain-X11 backend has no menus: there
@@ -20,18 +24,45 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gesturectl.commands import Command
+from gesturectl.runtime.daemon import Status
 
 log = logging.getLogger(__name__)
 
 _APPLY, _SHOW, _STOP = object(), object(), object()
 
-STATE_COLOURS = {
-    "running": (40, 170, 70),
+KIND_COLOURS = {
+    "active": (40, 170, 70),
     "paused": (230, 160, 30),
-    "no camera": (200, 50, 50),
+    "nobody": (140, 140, 140),
+    "error": (205, 45, 45),
     "starting": (120, 120, 120),
-    "ended": (120, 120, 120),
 }
+
+
+def tray_kind(st: Status) -> str:
+    """The icon for a daemon status: "error", "paused", "starting", "nobody" or "active"."""
+    if st.state in ("no camera", "pose model error"):
+        return "error"
+    if st.state == "paused":
+        return "paused"
+    if st.state in ("starting", "ended"):
+        return "starting"
+    return "active" if st.person_in_view else "nobody"
+
+
+def tooltip(st: Status) -> str:
+    """The icon's title: the state in words, then the last event."""
+    words = {
+        "error": st.state,
+        "paused": "paused",
+        "starting": st.state,
+        "nobody": "nobody in view",
+        "active": "watching",
+    }[tray_kind(st)]
+    last = st.last_event
+    if last and last.get("line"):
+        words += f"; last: {last['line']} at {last.get('at', '?')}"
+    return f"gesturectl: {words}"[:127]
 
 
 def tray_available() -> tuple[bool, str]:
@@ -59,13 +90,38 @@ def tray_available() -> tuple[bool, str]:
     return True, ""
 
 
-def _icon_image(state: str):
+def icon_image(kind: str, size: int = 64):
+    """The tray icon for a kind (see `tray_kind`), as a Pillow RGBA image."""
     from PIL import Image, ImageDraw
 
-    img = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    s = size / 64.0
+    img = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     d = ImageDraw.Draw(img)
-    d.ellipse((4, 4, 60, 60), fill=STATE_COLOURS.get(state, (120, 120, 120)))
-    d.line((20, 44, 32, 16, 44, 44), fill=(255, 255, 255), width=6)
+    colour, white = KIND_COLOURS.get(kind, KIND_COLOURS["starting"]), (255, 255, 255)
+
+    def box(*xy: float) -> list[float]:
+        return [v * s for v in xy]
+
+    if kind == "nobody":  # a ring: nothing to act on
+        d.ellipse(box(6, 6, 58, 58), outline=colour, width=round(7 * s))
+        d.ellipse(box(27, 22, 37, 32), fill=colour)
+        d.line(box(32, 32, 32, 44), fill=colour, width=round(4 * s))
+        return img
+    d.ellipse(box(3, 3, 61, 61), fill=colour)
+    if kind == "active":  # a figure with its arms up
+        d.ellipse(box(27, 12, 37, 22), fill=white)
+        d.line(box(32, 24, 32, 42), fill=white, width=round(5 * s))
+        d.line(box(18, 16, 32, 28, 46, 16), fill=white, width=round(5 * s), joint="curve")
+        d.line(box(24, 52, 32, 42, 40, 52), fill=white, width=round(5 * s), joint="curve")
+    elif kind == "paused":
+        d.rectangle(box(21, 17, 28, 47), fill=white)
+        d.rectangle(box(36, 17, 43, 47), fill=white)
+    elif kind == "error":
+        d.rectangle(box(28, 13, 36, 38), fill=white)
+        d.rectangle(box(28, 44, 36, 52), fill=white)
+    else:  # starting
+        for x in (18, 32, 46):
+            d.ellipse(box(x - 4, 28, x + 4, 36), fill=white)
     return img
 
 
@@ -101,7 +157,7 @@ class Tray:
         self._show_camera = show_camera
         self._config_path = config_path
         self._paused = False
-        self._state = "starting"
+        self._kind, self._title = "starting", "gesturectl: starting"
         self._pending: queue.Queue = queue.Queue()
         self._worker = threading.Thread(target=self._apply_loop, name="gesturectl-tray", daemon=True)
         item = pystray.MenuItem
@@ -116,7 +172,7 @@ class Tray:
             item("Open config", self._open_config),
             item("Quit", lambda: self._command(Command.STOP)),
         )
-        self._icon = pystray.Icon("gesturectl", _icon_image("starting"), "gesturectl: starting", menu)
+        self._icon = pystray.Icon("gesturectl", icon_image("starting"), self._title, menu)
 
     def _reload(self) -> None:
         reply = self._command(Command.RELOAD)
@@ -129,10 +185,13 @@ class Tray:
         except OSError as e:
             log.error("open config: %s", e)
 
-    def set_state(self, state: str) -> None:
-        """Show a state; never blocks the caller (the daemon's loop): a worker thread applies it."""
-        self._state = state
-        self._paused = state == "paused"
+    def set_state(self, st: Status) -> None:
+        """Show a status; never blocks the caller (the daemon's loop): a worker thread applies it."""
+        kind, title = tray_kind(st), tooltip(st)
+        self._paused = st.state == "paused"
+        if (kind, title) == (self._kind, self._title):
+            return
+        self._kind, self._title = kind, title
         self._pending.put(_APPLY)
 
     def _setup(self, icon) -> None:
@@ -161,8 +220,8 @@ class Tray:
             try:
                 # the title first: pystray's X11 backend does not flush after setting it, and the icon
                 # update that follows sends (and flushes) a request, which carries the title out too
-                self._icon.title = f"gesturectl: {self._state}"
-                self._icon.icon = _icon_image(self._state)
+                self._icon.title = self._title
+                self._icon.icon = icon_image(self._kind)
                 self._icon.update_menu()
             except Exception as e:  # a tray that went away must not take anything else down
                 log.warning("tray icon update failed: %s", e)

@@ -92,19 +92,21 @@ def _free_port() -> int:
 class Chromium:
     """A real Chromium showing a local page, read through the DevTools protocol."""
 
-    def __init__(self, env, tmp: Path) -> None:
+    def __init__(self, env, tmp: Path, extra_args=(), user: str | None = None) -> None:
         exe = shutil.which("chromium") or shutil.which("chromium-browser")
         if exe is None:
             pytest.skip("needs Debian's chromium (apt-get install chromium)")
         page = tmp / "page.html"
         page.write_text(
             "<html><head><title>gesturectl zoom test</title></head>"
-            "<body><h1>gesturectl</h1><p>Zoom me.</p></body></html>"
+            "<body><h1>gesturectl</h1><p>Zoom me.</p><input id='typed' autofocus></body></html>"
         )
+        page.chmod(0o644)
         self.port = _free_port()
         self.proc = subprocess.Popen(
             [
                 exe,
+                *extra_args,
                 f"--remote-debugging-port={self.port}",
                 "--no-sandbox",
                 "--disable-gpu",
@@ -122,6 +124,9 @@ class Chromium:
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            user=user,
+            group=user,
+            extra_groups=[] if user else None,
         )
         self.env = env
         self.ws_url = wait_until(self._page_ws, 30, 0.2)
@@ -140,26 +145,26 @@ class Chromium:
                 return p["webSocketDebuggerUrl"]
         return None
 
-    def zoom(self) -> float:
+    def evaluate(self, expression: str):
+        """The value of a JavaScript expression in the page (over DevTools)."""
         import websocket
 
         ws = websocket.create_connection(self.ws_url, timeout=10, suppress_origin=True)
         try:
             ws.send(
                 json.dumps(
-                    {
-                        "id": 1,
-                        "method": "Runtime.evaluate",
-                        "params": {"expression": "window.devicePixelRatio", "returnByValue": True},
-                    }
+                    {"id": 1, "method": "Runtime.evaluate", "params": {"expression": expression, "returnByValue": True}}
                 )
             )
             while True:
                 msg = json.loads(ws.recv())
                 if msg.get("id") == 1:
-                    return float(msg["result"]["result"]["value"])
+                    return msg["result"]["result"].get("value")
         finally:
             ws.close()
+
+    def zoom(self) -> float:
+        return float(self.evaluate("window.devicePixelRatio"))
 
     def window_id(self) -> str:
         return wait_until(
@@ -180,3 +185,122 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if Path(str(item.fspath)).is_relative_to(here):
             item.add_marker(pytest.mark.desktop)
+
+
+#: The unprivileged user the Wayland tests run sway as when the tests run as root (.ci/run creates it).
+SWAY_USER = os.environ.get("GESTURECTL_TEST_USER", "gesturectl-ci")
+
+
+class SwaySession:
+    """A headless sway (wlroots) compositor run by an unprivileged user, with its own runtime folder."""
+
+    def __init__(self, base: Path, user: str | None, config: str = "") -> None:
+        self.base, self.user = base, user
+        self.runtime = base / "rt"
+        self.runtime.mkdir(mode=0o700)
+        self.chown(self.runtime)
+        cfg = base / "sway.conf"
+        cfg.write_text("output HEADLESS-1 resolution 1280x800\ndefault_border none\n" + config)
+        cfg.chmod(0o644)
+        base_env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SWAYSOCK")}
+        self.log = open(base / "sway.log", "wb")  # noqa: SIM115 (closed in stop)
+        self.proc = subprocess.Popen(
+            ["sway", "-c", str(cfg)],
+            env=dict(
+                base_env,
+                HOME=str(base),
+                XDG_RUNTIME_DIR=str(self.runtime),
+                WLR_BACKENDS="headless",
+                WLR_LIBINPUT_NO_DEVICES="1",
+                WLR_RENDERER="pixman",
+            ),
+            stdout=self.log,
+            stderr=self.log,
+            user=user,
+            group=user,
+            extra_groups=[] if user else None,
+        )
+        sockets = wait_until(self._sockets, 15)
+        if not sockets:
+            self.stop()
+            pytest.fail("sway did not start:\n" + (base / "sway.log").read_text(errors="replace")[-2000:])
+        wayland, ipc = sockets
+        self.env = dict(
+            base_env, XDG_RUNTIME_DIR=str(self.runtime), WAYLAND_DISPLAY=wayland, SWAYSOCK=str(ipc), HOME=str(base)
+        )
+
+    def _sockets(self):
+        names = [p.name for p in self.runtime.iterdir()]
+        wayland = next((n for n in names if n.startswith("wayland-") and not n.endswith(".lock")), None)
+        ipc = next((self.runtime / n for n in names if n.startswith("sway-ipc")), None)
+        return (wayland, ipc) if wayland and ipc else None
+
+    def chown(self, path: Path) -> None:
+        if self.user:
+            shutil.chown(path, self.user, self.user)
+
+    def folder(self, name: str) -> Path:
+        """A fresh folder the sway user owns (for a browser profile, a page)."""
+        d = self.base / name
+        d.mkdir(mode=0o755)
+        self.chown(d)
+        return d
+
+    def swaymsg(self, *args: str) -> str:
+        return subprocess.run(["swaymsg", *args], env=self.env, capture_output=True, text=True, timeout=10).stdout
+
+    def focused_app(self) -> str:
+        """app_id (or X11 class) of sway's focused window, '' when none."""
+
+        def walk(n):
+            yield n
+            for c in n.get("nodes", []) + n.get("floating_nodes", []):
+                yield from walk(c)
+
+        tree = json.loads(self.swaymsg("-t", "get_tree") or "{}")
+        for n in walk(tree):
+            if n.get("focused") and n.get("pid"):
+                return n.get("app_id") or (n.get("window_properties") or {}).get("class", "")
+        return ""
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+def start_sway(config: str = "") -> SwaySession:
+    """Headless sway (software rendering, no input devices) as an unprivileged user.
+
+    sway is run as this user when not root; as root it runs as SWAY_USER, which must exist
+    (`useradd -m gesturectl-ci`, as .ci/run does)."""
+    import pwd
+    import tempfile
+
+    if shutil.which("sway") is None:
+        pytest.skip("needs sway (apt-get install sway)")
+    user = None
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam(SWAY_USER)
+        except KeyError:
+            pytest.skip(
+                f"running as root: sway needs an unprivileged user; create one with `useradd -m {SWAY_USER}` "
+                "(or set GESTURECTL_TEST_USER to an existing one)"
+            )
+        user = SWAY_USER
+    base = Path(tempfile.mkdtemp(prefix="gesturectl-sway-"))
+    base.chmod(0o755)
+    return SwaySession(base, user, config)
+
+
+@pytest.fixture(scope="session")
+def sway_session():
+    """A headless sway shared by the Wayland tests."""
+    session = start_sway()
+    yield session
+    session.stop()

@@ -91,3 +91,48 @@ def test_preview_window_shows_figure_meters_toast_and_closing_leaves_the_daemon(
         assert st["ok"] and st["state"] == "paused" and st["frames"] > 0, st
     finally:
         d.stop()
+
+
+class _FakeDaemon:
+    def __init__(self):
+        self.attached: list = []
+
+    def attach_view(self, slot):
+        self.attached.append(slot)
+
+
+def test_show_camera_requests_open_the_window_and_closing_detaches_it(xsession, monkeypatch):
+    """What the tray's "Show camera" does: `request()` from another thread opens a window on the main thread;
+    closing it detaches the preview and waits for the next request."""
+    pytest.importorskip("tkinter")
+    import threading
+
+    from gesturectl.runtime.preview.host import PreviewHost
+
+    env = xsession
+    monkeypatch.setenv("DISPLAY", env["DISPLAY"])
+    daemon = _FakeDaemon()
+    host = PreviewHost(daemon, lambda msg: pytest.fail(msg))  # type: ignore[arg-type]
+    running = threading.Event()
+    running.set()
+    seen: list[str] = []
+
+    def user():
+        for _ in range(2):  # "Show camera", look, close; twice
+            host.request()
+            wid = wait_until(lambda: xdotool(env, "search", "--name", "^gesturectl preview$").split("\n")[0], 15)
+            seen.append(wid)
+            if wid:
+                xdotool(env, "windowactivate", "--sync", wid)
+                xdotool(env, "key", "--clearmodifiers", "alt+F4")
+                wait_until(lambda: not host.is_open, 10)
+        running.clear()
+
+    t = threading.Thread(target=user, daemon=True)
+    t.start()
+    host.serve(running.is_set)
+    t.join(5)
+    assert len(seen) == 2 and all(seen), seen
+    slots = daemon.attached
+    assert len(slots) == 4 and slots[1] is None and slots[3] is None and slots[0] is not slots[2]
+    assert slots[0].closed and slots[2].closed

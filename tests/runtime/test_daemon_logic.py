@@ -232,3 +232,20 @@ def test_events_and_their_actions_go_to_the_log_at_info(tmp_path, caplog):
     lines = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "gesturectl.runtime.daemon"]
     assert ("INFO", "zoom_in -> hotkey ctrl+= (chrome)") in lines
     assert ("INFO", "zoom_out -> action zoom_out (chrome) skipped: paused") in lines
+
+
+def test_status_with_gestures_reports_the_progress_of_the_last_frame(tmp_path):
+    from gesturectl.cli.control import format_gestures
+
+    h = Harness(tmp_path, "daemon: {idle_fps: 30}\n")
+    h.feed([M("rest", 0.5), M("both_up", 1.0), M("both_up", 0.5)])
+    reply = h.daemon.handle(Command.GESTURES)
+    assert reply["ok"] and reply["state"] == "running" and reply["person_in_view"] is True
+    recs = {r["gesture"]: r for r in reply["gestures"]}
+    assert list(recs) == ["pause", "open_app", "close_app", "zoom_in", "zoom_out"]
+    pause = recs["pause"]
+    assert pause["state"] == "progress" and pause["phase"] == "0/1"
+    assert pause["blocking"]["condition"] == "left_wrist right of right_wrist by > 0.10"
+    assert pause["blocking"]["value"] == pytest.approx(-1.1, abs=0.1)
+    text = format_gestures(reply["gestures"])
+    assert "pause" in text and "left_wrist right of right_wrist by > 0.10 (is -1." in text

@@ -158,8 +158,10 @@ def _image_area(view: View) -> np.ndarray:
 
 
 def _status(area: np.ndarray, view: View) -> None:
-    stages = "  ".join(f"{k} {v:.1f} ms" for k, v in view.stage_ms.items())
-    _text(area, f"{view.fps:4.1f} fps  {stages}  CPU {view.cpu_percent:.0f}%", (8, 20), 0.45, box=True)
+    _text(area, f"{view.fps:4.1f} fps  CPU {view.cpu_percent:.0f}%", (8, 20), 0.45, box=True)
+    if view.stage_ms:
+        stages = "  ".join(f"{k} {v:.1f} ms" for k, v in view.stage_ms.items())
+        _text(area, _fit(stages, area.shape[1] - 16, 0.42), (8, 40), 0.42, box=True)
     h, w = area.shape[:2]
     if view.state != "running":
         colour = WARN if view.state == "paused" else BAD

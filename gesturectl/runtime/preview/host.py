@@ -37,8 +37,8 @@ class PreviewHost:
             self._want.clear()
             self.show(alive)
 
-    def show(self, alive: Callable[[], bool]) -> None:
-        """One window, until it is closed or the daemon stops."""
+    def show(self, alive: Callable[[], bool]) -> bool:
+        """One window, until it is closed or the daemon stops; False when it could not open (said why)."""
         from gesturectl.runtime.preview.window import PreviewWindow
 
         slot = ViewSlot()
@@ -46,8 +46,10 @@ class PreviewHost:
         self.is_open = True
         try:
             PreviewWindow(slot, should_stop=lambda: not alive()).run()
+            return True
         except GesturectlError as e:
             self._say(str(e))
+            return False
         finally:
             self.is_open = False
             self._daemon.attach_view(None)

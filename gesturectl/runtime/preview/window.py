@@ -60,8 +60,13 @@ class PreviewWindow:
 
     def run(self) -> None:
         """Open the window and show views until it is closed (blocks the calling thread)."""
-        import tkinter as tk
-
+        try:
+            import tkinter as tk
+        except ImportError as e:
+            self._slot.closed = True
+            raise GesturectlError(
+                "cannot open the preview window: Python's tkinter is missing (Debian/Ubuntu: apt install python3-tk)"
+            ) from e
         try:
             root = tk.Tk(className="gesturectl")
         except tk.TclError as e:
