@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,8 @@ import pytest
 from gesturectl.types import LAYOUTS, Pose
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+#: ../shared beside the checkout; GESTURECTL_SHARED points elsewhere (e.g. from a git worktree).
+SHARED = Path(os.environ.get("GESTURECTL_SHARED", ROOT.parent / "shared"))
 
 
 def shared_path(rel: str) -> Path:
