@@ -29,7 +29,7 @@ import numpy as np
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
-VIDEO = Path(os.environ.get("GESTURECTL_SHARED") or ROOT.parent / "shared") / "media" / "video" / "arms_overhead.mp4"
+VIDEO = Path(os.environ.get("GESTURECTL_SHARED", ROOT.parent / "shared")) / "media" / "video" / "arms_overhead.mp4"
 
 
 def looped_video(src: Path, dst: Path, seconds: float, blank: bool = False) -> Path:

@@ -43,6 +43,21 @@ def state_dir() -> Path:
     return private_dir(d)
 
 
+def data_dir() -> Path:
+    """The user's data: gestures taught with `gesturectl teach` (GESTURECTL_DATA_DIR overrides)."""
+    env = os.environ.get("GESTURECTL_DATA_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP, appauthor=False))
+
+
+def learned_dir() -> Path:
+    """Where taught gestures are kept, one `NAME.json` each."""
+    return data_dir() / "gestures"
+
+
 def log_dir() -> Path:
     return state_dir()
 

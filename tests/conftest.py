@@ -11,8 +11,8 @@ import pytest
 from gesturectl.types import LAYOUTS, Pose
 
 ROOT = Path(__file__).resolve().parents[1]
-# ../shared beside the checkout; GESTURECTL_SHARED points elsewhere (a worktree in another folder)
-SHARED = Path(os.environ.get("GESTURECTL_SHARED") or ROOT.parent / "shared")
+#: ../shared beside the checkout; GESTURECTL_SHARED points elsewhere (e.g. from a git worktree).
+SHARED = Path(os.environ.get("GESTURECTL_SHARED", ROOT.parent / "shared"))
 
 
 def shared_path(rel: str) -> Path:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write the bundled demo source `gesturectl/demo_trace.jsonl`: the puppet performing every default
+"""Write the bundled demo source `gesturectl/data/demo_trace.jsonl`: the puppet performing every default
 gesture (zoom in twice, zoom out, open and close the app, pause, a zoom while paused, resume).
 
     python tools/make_demo_trace.py
@@ -13,7 +13,7 @@ from pathlib import Path
 from gesturectl.sources.traces import TraceHeader, TraceWriter
 from gesturectl.synth.puppet import DEMO_SCRIPT, Camera, perform
 
-OUT = Path(__file__).resolve().parents[1] / "gesturectl" / "demo_trace.jsonl"
+OUT = Path(__file__).resolve().parents[1] / "gesturectl" / "data" / "demo_trace.jsonl"
 
 
 def main() -> int:

@@ -10,6 +10,8 @@ gesturectl pose IMAGE|VIDEO ... [-o OUT] [--json] [--coco] [--model lite|full|FI
 gesturectl record --source SRC -o trace.jsonl [--layout coco17|blazepose33]
 gesturectl replay TRACE [--config FILE] [--json]
 gesturectl explain TRACE|VIDEO|demo [--gesture G] [--json]
+gesturectl practice [GESTURE] [--source SRC] [--calibrate [--yes]]
+gesturectl teach NAME --source SRC [--examples 5] [--negatives REC]
 gesturectl eval DIR [--config FILE] [--json]
 gesturectl serve [--host 127.0.0.1] [--port 8000] [--model lite|full|FILE] [--token TOKEN]
 gesturectl export-simple-baselines [CHECKPOINT] --layers 50 --input 256x192 -o model.onnx
@@ -39,6 +41,8 @@ COMMAND_MODULES = (
     "record",
     "replay",
     "explain",
+    "practice",
+    "teach",
     "evaluate",
     "serve",
     "simple_baselines",

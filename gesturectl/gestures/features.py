@@ -7,6 +7,11 @@ they are left out, never guessed. Without both shoulders there is no body frame 
 
 Virtual points: `head` (nose, else the mean of the visible eyes and ears), `shoulder_mid`
 (the origin), `hip_mid` (needs both hips).
+
+Speeds are in shoulder widths per second in the body frame, except `shoulder_mid`'s: the body
+frame's origin never moves in it, so its speed is the *whole body's* — how fast the shoulder
+midpoint moves in the image, in shoulder widths per second (a squat, a step, a lean). A
+condition `speed: shoulder_mid` with a `max` therefore says "the body stays put".
 """
 
 from __future__ import annotations
@@ -42,6 +47,14 @@ class BodyFrame:
 
 def body_points(pose: Pose, min_score: float) -> tuple[dict[str, tuple[float, float]], float] | None:
     """(points in body units, shoulder width in px), or None when a shoulder is missing."""
+    got = _body_points(pose, min_score)
+    return None if got is None else (got[0], got[1])
+
+
+def _body_points(
+    pose: Pose, min_score: float
+) -> tuple[dict[str, tuple[float, float]], float, tuple[float, float]] | None:
+    """(points in body units, shoulder width in px, shoulder midpoint in px), or None."""
     coco = pose.to_coco()
     kp, sc = coco.keypoints.astype(np.float64), coco.scores
     ls, rs = kp[CocoJoint.LEFT_SHOULDER], kp[CocoJoint.RIGHT_SHOULDER]
@@ -71,53 +84,72 @@ def body_points(pose: Pose, min_score: float) -> tuple[dict[str, tuple[float, fl
         seen = [kp[j] for j in _HEAD_FALLBACK if sc[j] >= min_score]
         if seen:
             pts["head"] = to_body(np.mean(seen, axis=0))
-    return pts, sw
+    return pts, sw, (float(origin[0]), float(origin[1]))
 
 
 class FeatureTracker:
-    """Pose | None -> BodyFrame | None, adding each point's speed over a short window."""
+    """Pose | None -> BodyFrame | None, adding each point's speed over a short window.
 
-    def __init__(self, min_score: float, speed_window_s: float) -> None:
+    Speeds never reach across lost tracking: nobody in view, a gap longer than `max_gap_s`, or a
+    point missing from a frame restarts that point's (or every point's) history, so a speed is
+    always measured between two real sightings less than a window or two apart.
+    """
+
+    def __init__(self, min_score: float, speed_window_s: float, max_gap_s: float | None = None) -> None:
         if not 0.0 <= min_score <= 1.0:
             raise ValueError(f"min_score must be in [0, 1], got {min_score}")
         if speed_window_s <= 0:
             raise ValueError(f"speed_window_s must be > 0, got {speed_window_s}")
         self._min_score = min_score
         self._window = speed_window_s
-        self._history: deque[tuple[float, dict[str, tuple[float, float]]]] = deque(maxlen=64)
+        self._max_gap_s = max_gap_s
+        # (t, body points, shoulder midpoint in px)
+        self._history: deque[tuple[float, dict[str, tuple[float, float]], tuple[float, float]]] = deque(maxlen=64)
 
     def reset(self) -> None:
         self._history.clear()
 
     def update(self, pose: Pose | None) -> BodyFrame | None:
-        if pose is None:
+        if pose is None:  # nobody in view: speeds start again from the next person's frames
+            self._history.clear()
             return None
-        got = body_points(pose, self._min_score)
+        got = _body_points(pose, self._min_score)
         if got is None:
+            self._history.clear()
             return None
-        pts, sw = got
+        pts, sw, origin = got
         t = pose.t
         while self._history and self._history[-1][0] >= t:  # time went backwards: start again
             self._history.pop()
-        speeds = self._speeds(t, pts)
-        self._history.append((t, pts))
+        if self._history and self._max_gap_s is not None and t - self._history[-1][0] > self._max_gap_s:
+            self._history.clear()  # frames were dropped: nothing before the gap counts
+        for _, old_pts, _ in self._history:  # a point not seen now starts its history again
+            for name in [n for n in old_pts if n not in pts]:
+                del old_pts[name]
+        speeds = self._speeds(t, pts, origin, sw)
+        self._history.append((t, pts, origin))
         while len(self._history) > 1 and t - self._history[1][0] >= self._window * 4:
             self._history.popleft()
         return BodyFrame(t, pts, speeds, sw)
 
-    def _speeds(self, t: float, pts: dict[str, tuple[float, float]]) -> dict[str, float]:
+    def _speeds(
+        self, t: float, pts: dict[str, tuple[float, float]], origin: tuple[float, float], sw: float
+    ) -> dict[str, float]:
         ref = None
-        for t_old, old in reversed(self._history):  # newest sample at least one window old
-            if t - t_old >= self._window:
-                ref = (t_old, old)
+        for old in reversed(self._history):  # newest sample at least one window old
+            if t - old[0] >= self._window:
+                ref = old
                 break
         if ref is None and self._history and t - self._history[0][0] >= self._window / 2:
             ref = self._history[0]
         if ref is None:
             return {}
-        dt = t - ref[0]
-        return {
-            n: math.hypot(p[0] - ref[1][n][0], p[1] - ref[1][n][1]) / dt
+        t_old, old_pts, old_origin = ref
+        dt = t - t_old
+        out = {
+            n: math.hypot(p[0] - old_pts[n][0], p[1] - old_pts[n][1]) / dt
             for n, p in pts.items()
-            if n in ref[1] and n != "shoulder_mid"
+            if n in old_pts and n != "shoulder_mid"
         }
+        out["shoulder_mid"] = math.hypot(origin[0] - old_origin[0], origin[1] - old_origin[1]) / sw / dt
+        return out

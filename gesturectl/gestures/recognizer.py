@@ -13,11 +13,15 @@ nothing fires the moment it ends); of simultaneous candidates the one defined fi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from gesturectl.gestures.conditions import Fail, compile_all
 from gesturectl.gestures.features import BodyFrame, FeatureTracker
+from gesturectl.gestures.learned import TemplateMatcher, load_learned
 from gesturectl.gestures.progress import Blocker, GestureProgress, blocker
 from gesturectl.gestures.sequence import SequenceMatcher
 from gesturectl.gestures.spec import RecognizerSpec
+from gesturectl.gestures.templates import TemplateModel
 from gesturectl.types import GestureEvent, Pose
 
 
@@ -59,11 +63,20 @@ class EngageGate:
 class Recognizer:
     """Turns a stream of poses into gesture events, per the `gestures:` config section."""
 
-    def __init__(self, spec: RecognizerSpec) -> None:
+    def __init__(self, spec: RecognizerSpec, templates: Mapping[str, TemplateModel] | None = None) -> None:
+        """`templates`: the models of learned gestures by gesture name (default: read from the user's data)."""
         self.spec = spec
-        self._features = FeatureTracker(spec.min_joint_score, spec.speed_window_s)
+        self._features = FeatureTracker(spec.min_joint_score, spec.speed_window_s, spec.max_dropout_s)
         self._gate = EngageGate(spec)
-        self._matchers = [SequenceMatcher(n, g, spec.max_dropout_s) for n, g in spec.definitions.items() if g.enabled]
+        learned = any(g.enabled and g.template is not None for g in spec.definitions.values())
+        models = templates if templates is not None or not learned else load_learned(spec)
+        self._matchers: list[SequenceMatcher | TemplateMatcher] = [
+            SequenceMatcher(n, g, spec.max_dropout_s)
+            if g.template is None
+            else TemplateMatcher(n, g, _model(models, n), spec.max_dropout_s)
+            for n, g in spec.definitions.items()
+            if g.enabled
+        ]
         self._last_event: GestureEvent | None = None
         self.engaged = False
         self._seen_body = False  # reporting: whether the last update had a body frame, and what fired
@@ -80,7 +93,7 @@ class Recognizer:
         for m in self._matchers:
             m.suppress()
 
-    def _own_repeat(self, m: SequenceMatcher, c) -> bool:
+    def _own_repeat(self, m: SequenceMatcher | TemplateMatcher, c) -> bool:
         return c.repeat > 0 and self._last_event is not None and self._last_event.gesture == m.name
 
     def update(self, pose: Pose | None) -> list[GestureEvent]:
@@ -89,8 +102,11 @@ class Recognizer:
         self._seen_body = frame is not None
         if pose is not None:
             self._t = pose.t
-        if frame is None:
+        if frame is None:  # nobody in view, or no shoulders: whatever was in progress is gone
             self.engaged = False
+            self._gate.reset()
+            for m in self._matchers:
+                m.suppress()
             return []
         self.engaged = self._gate.update(frame)
         candidates = []
@@ -125,7 +141,7 @@ class Recognizer:
     def progress(self) -> tuple[GestureProgress, ...]:
         """One record per enabled gesture for the last `update()`, in definition order."""
         if not self._seen_body:
-            return tuple(_no_body(m.name, len(m.spec.phases), self._t) for m in self._matchers)
+            return tuple(_no_body(m.name, max(1, len(m.spec.phases)), self._t) for m in self._matchers)
         engage = None if self.engaged else self._gate.blocker()
         last, out = self._last_event, []
         for m in self._matchers:
@@ -136,6 +152,12 @@ class Recognizer:
                     refractory = Blocker(f"refractory after {last.gesture}", left, self.spec.refractory_s, "s", "state")
             out.append(m.progress(engage, refractory, self._fired == m.name))
         return tuple(out)
+
+
+def _model(models: Mapping[str, TemplateModel] | None, name: str) -> TemplateModel:
+    if models is None or name not in models:
+        raise ValueError(f"gesture {name!r} is a learned template but no model was given for it")
+    return models[name]
 
 
 def _no_body(name: str, phases: int, t: float) -> GestureProgress:

@@ -22,6 +22,10 @@ from gesturectl.gestures.features import BodyFrame
 from gesturectl.gestures.progress import Blocker, Fail, GestureProgress, State, blocker, missing_points
 from gesturectl.gestures.spec import GestureSpec, Phase, Quantity
 
+#: For `fresh_s`: the pose counts as left only when its position conditions fail even loosened by
+#: this much (sw), so jitter at a threshold is not taken for a repeated movement.
+FRESH_RELEASE_SW = 0.5
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -40,6 +44,11 @@ class _PhaseState:
         self.value: Value | None = compile_quantity(spec.motion.change) if spec.motion else None
         self.samples: deque[tuple[float, float]] = deque(maxlen=256)
         self.fail: Fail | None = None  # this frame's first failing condition (reporting only)
+        # Freshness memory (kept through clear(): it is about the movement, not this attempt's progress):
+        # the phase's position conditions (not its speeds), and when the pose was last clearly left.
+        self.shape: Check | None = compile_all([c for c in spec.when if c.speed is None]) if spec.fresh_s > 0 else None
+        self.was_in = False
+        self.true_end: float | None = None
         self.clear()
 
     def clear(self) -> None:
@@ -52,8 +61,28 @@ class _PhaseState:
         self.run_start: float | None = None  # conditions continuously true since
         self.done_since: float | None = None  # satisfied continuously since
         self.samples.clear()
+        self.stale_gap: float | None = None  # this run began only this long after the last one (fresh_s)
         self.held = 0.0  # reporting: how long the hold has lasted (s)
         self.moved = 0.0  # reporting: the motion so far toward `by` (sw)
+
+    def observe(self, frame: BodyFrame, gate: bool, holds: bool) -> None:
+        """Remember when the pose (held for real) was last clearly left within the engage zone (for
+        `fresh_s`): leaving the zone altogether (the hands dropped) is no back-and-forth."""
+        if self.shape is None:
+            return
+        if holds:
+            self.was_in = True
+        elif not gate:
+            self.was_in = False
+        elif self.was_in and self.shape(frame, FRESH_RELEASE_SW) is not None:
+            self.was_in, self.true_end = False, frame.t
+
+    def start_run(self, t: float) -> None:
+        """The conditions hold from now on; a run starting too soon after the last one is stale."""
+        self.run_start = t
+        fresh = self.spec.fresh_s
+        if fresh > 0 and self.true_end is not None and t - self.true_end < fresh:
+            self.stale_gap = t - self.true_end
 
     def motion_progress(self, t: float, since: float) -> tuple[float, float] | None:
         """(signed change toward `by`, current value) over the window, or None without samples."""
@@ -122,9 +151,8 @@ class SequenceMatcher:
         self._frame = frame
         self._missing = not frame.has(self.points)
         if self._missing:
-            if self._last_seen is not None and t - self._last_seen > self._max_dropout_s:
-                self.suppress()
-            return None  # a short dropout is skipped, not guessed
+            self.suppress()  # an occluded or low-score joint drops the progress: never carried across a gap
+            return None
         if self._last_seen is not None and t - self._last_seen > self._max_dropout_s:
             self.suppress()
         self._last_seen = t
@@ -141,12 +169,13 @@ class SequenceMatcher:
         for ph in self._phases:
             slack = hyst if ph.run_start is not None else 0.0
             ph.fail = ph.check(frame, slack) if gate else None
+            ph.observe(frame, gate, gate and ph.fail is None)
             if not gate or ph.fail is not None:
                 ph.break_run()
                 prev = ph
                 continue
             if ph.run_start is None:
-                ph.run_start = t
+                ph.start_run(t)
             if ph.value is not None:
                 v = ph.value(frame)
                 if v is not None:
@@ -172,6 +201,8 @@ class SequenceMatcher:
             since = max(since, prev.done_since if prev.done_since is not None else prev.last_done)
             ref = min(prev.last_done, t)  # the motion counts from the last moment the previous phase held
         ph.held, ph.moved = t - since, 0.0
+        if ph.stale_gap is not None:  # a repeated movement: this run never counts
+            return False, 0.0
         if t - since < ph.spec.hold_s - 1e-9:
             return False, 0.0
         motion = ph.spec.motion
@@ -196,6 +227,7 @@ class SequenceMatcher:
         t = frame.t
         first = self._phases[0]
         first.fail = first.check(frame, self.spec.hysteresis) if gate else None
+        first.observe(frame, gate, gate and first.fail is None)
         if not gate or first.fail is not None:
             self._rearmed = True
         rep = self._repeat_candidate(frame, gate)
@@ -303,6 +335,9 @@ class SequenceMatcher:
         if cur.fail is not None:
             return "progress", blocker(cur.fail)
         name = cur.spec.name or f"phase {k + 1}"
+        if cur.stale_gap is not None:
+            what = f"{name} again after {cur.stale_gap:.2f} s (a repeated movement: pause {cur.spec.fresh_s:g} s)"
+            return "progress", Blocker(what, cur.stale_gap, cur.spec.fresh_s, "s", "state")
         if cur.held < cur.spec.hold_s - 1e-9:
             return "progress", Blocker(f"{name} held {cur.spec.hold_s:.2f} s", cur.held, cur.spec.hold_s, "s", "hold")
         m = cur.spec.motion

@@ -2,7 +2,8 @@
 
 Coordinates are filtered in image heights, so `beta` (in Hz per image-height-per-second) means
 the same at any resolution. Joints below the score threshold are missing: their filter restarts
-when they come back, and their raw position passes through untouched (never guessed).
+when they come back, and their raw position passes through untouched (never guessed). A frame
+without a person, or a gap longer than `max_dropout_s`, restarts every filter.
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ class PoseSmoother:
         self._filters, self._last_t, self._layout = [], None, None
 
     def update(self, pose: Pose | None) -> Pose | None:
-        if pose is None:
-            return None  # a short gap keeps the state; a long one is noticed on the next pose
+        if pose is None:  # tracking lost: the next pose starts fresh, never blended with stale joints
+            self.reset()
+            return None
         gap = self._last_t is not None and pose.t - self._last_t > self._max_dropout_s
         if gap or pose.layout != self._layout:
             self.reset()

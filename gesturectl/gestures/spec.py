@@ -146,13 +146,20 @@ class Motion(_Strict):
 
 
 class Phase(_Strict):
-    """One step of a gesture: conditions held for `hold_s`, optionally with a motion."""
+    """One step of a gesture: conditions held for `hold_s`, optionally with a motion.
+
+    `fresh_s` (seconds, 0 = off): the phase counts only when its conditions begin to hold at least
+    this long after the pose was last clearly left (its position conditions failing by more than
+    0.5 sw), so a movement repeated back and forth (hands that meet and part again and again, as in
+    clapping) never starts the gesture; only the first of a series, after a break, can.
+    """
 
     name: str = ""
     when: tuple[Condition, ...] = ()
     hold_s: float = Field(0.0, ge=0.0, le=10.0)
     motion: Motion | None = None
     max_gap_s: float = Field(1.0, gt=0.0, le=10.0)
+    fresh_s: float = Field(0.0, ge=0.0, le=10.0)
 
     @model_validator(mode="after")
     def _something(self) -> Phase:
@@ -169,11 +176,13 @@ class Repeat(_Strict):
 
 
 class GestureSpec(_Strict):
-    """One gesture of the vocabulary."""
+    """One gesture of the vocabulary: phases of conditions, or `template: NAME`, a movement taught with
+    `gesturectl teach NAME` (matched by DTW against its examples)."""
 
     description: str = ""
     enabled: bool = True
-    phases: tuple[Phase, ...] = Field(..., min_length=1)
+    phases: tuple[Phase, ...] = ()
+    template: str | None = None
     needs: tuple[Point, ...] = ()
     engage: bool = True
     cooldown_s: float = Field(1.0, ge=0.0, le=60.0)
@@ -183,13 +192,22 @@ class GestureSpec(_Strict):
     @model_validator(mode="after")
     def _check(self) -> GestureSpec:
         _check_points(list(self.needs))
-        if self.repeat is not None and self.phases[-1].motion is None:
+        if (self.template is None) == (not self.phases):
+            raise ValueError("give either phases or template (a gesture taught with `gesturectl teach NAME`)")
+        if self.template is not None:
+            if not self.template.replace("_", "").replace("-", "").isalnum():
+                raise ValueError(f"template {self.template!r}: use letters, digits, - and _")
+            if self.repeat is not None:
+                raise ValueError("repeat needs phases (a taught template fires once per movement)")
+        elif self.repeat is not None and self.phases[-1].motion is None:
             raise ValueError("repeat needs a motion in the last phase")
         return self
 
     def required_points(self) -> list[str]:
         """Every point this gesture reads, in first-use order (its `needs` plus its conditions')."""
         names = list(self.needs)
+        if self.template is not None:
+            names += ["left_wrist", "right_wrist", "left_elbow", "right_elbow"]
         for ph in self.phases:
             for c in ph.when:
                 names += c.points()

@@ -33,11 +33,26 @@ def models_dir() -> Path:
 
 
 def load_manifest(folder: Path | None = None) -> dict[str, dict]:
+    """The manifest's `models` table: name -> {"file", "sha256", ...}, checked for shape."""
     path = (folder or models_dir()) / "manifest.json"
     try:
-        return json.loads(path.read_text())["models"]
-    except (OSError, ValueError, KeyError) as e:
+        models = json.loads(path.read_text(encoding="utf-8"))["models"]
+    except (OSError, ValueError, KeyError, TypeError) as e:
         raise ModelError(f"cannot read the model manifest {path}: {e}; {REFETCH_HINT}") from e
+    ok = isinstance(models, dict) and all(
+        isinstance(e, dict)
+        and isinstance(e.get("file"), str)
+        and isinstance(e.get("sha256"), str)
+        and "/" not in e["file"]
+        and "\\" not in e["file"]
+        for e in models.values()
+    )
+    if not ok:
+        raise ModelError(
+            f'the model manifest {path} is malformed (expected {{"models": {{name: {{"file", "sha256"}}}}}}); '
+            f"{REFETCH_HINT}"
+        )
+    return models
 
 
 def sha256_of(path: Path) -> str:

@@ -50,7 +50,9 @@ POSTURES: dict[str, np.ndarray] = {
     "desk": _arms((0.7, -0.95), (0.3, -1.45), (-0.7, -0.95), (-0.3, -1.45)),
     "hands_together": _arms((0.75, -0.9), (0.07, -0.45), (-0.75, -0.9), (-0.07, -0.45)),
     "hands_mid": _arms((0.85, -0.85), (0.5, -0.45), (-0.85, -0.85), (-0.5, -0.45)),
-    "hands_apart": _arms((0.9, -0.82), (0.8, -0.4), (-0.9, -0.82), (-0.8, -0.4)),
+    "hands_shoulder_wide": _arms((0.95, -0.8), (1.0, -0.4), (-0.95, -0.8), (-1.0, -0.4)),
+    "hands_open": _arms((0.9, -0.85), (0.85, -0.4), (-0.9, -0.85), (-0.85, -0.4)),
+    "hands_apart": _arms((1.0, -0.75), (1.25, -0.35), (-1.0, -0.75), (-1.25, -0.35)),
     "hands_wide": _arms((1.0, -0.75), (1.35, -0.35), (-1.0, -0.75), (-1.35, -0.35)),
     "left_hand_up": _arms((0.75, 0.75), (0.7, 1.75), (-0.62, -0.85), (-0.66, -1.6)),
     "right_hand_up": _arms((0.62, -0.85), (0.66, -1.6), (-0.75, 0.75), (-0.7, 1.75)),
@@ -173,12 +175,12 @@ def perform(
     jitter_s: float = 0.0,
     start: str = "rest",
 ) -> Iterator[tuple[float, Pose | None]]:
-    """(t, pose or None) for a script: optional pixel noise, dropped frames and timing jitter."""
+    """(t, pose) for a script: optional pixel noise, dropped frames (left out of the stream, as a
+    camera that skipped them) and timing jitter."""
     rng = np.random.default_rng(seed)
     for t, arms in arm_track(script, fps, start):
         tj = t + (rng.uniform(-jitter_s, jitter_s) if jitter_s > 0 else 0.0)
         if drop > 0 and rng.random() < drop:
-            yield tj, None
             continue
         yield tj, render(arms, cam, tj, rng, noise_px)
 
@@ -240,3 +242,33 @@ DEMO_SCRIPT: list[Move] = [
     Move("x_above_head", 1.4),
     Move("rest", 1.0),
 ]
+
+#: Everyday movements that must never fire a gesture (tests, and the bundled negatives of `gesturectl teach`).
+EVERYDAY_SCRIPTS: dict[str, list[Move]] = {
+    "clap": [
+        Move("rest", 1),
+        Move("hands_mid", 0.6),
+        Move("hands_mid", 3, ease_s=0, wiggle=(-1, 0.45, 2.5, 0)),
+        Move("rest", 1),
+    ],
+    "wave": [
+        Move("rest", 1),
+        Move("wave_up", 0.6),
+        Move("wave_up", 3, ease_s=0, wiggle=(1, 0.35, 2, 0)),
+        Move("rest", 1),
+    ],
+    "scratch_head": [
+        Move("rest", 1),
+        Move("hand_on_head", 0.8),
+        Move("hand_on_head", 2, ease_s=0, wiggle=(1, 0.08, 3, 0)),
+        Move("rest", 1),
+    ],
+    "drink": [Move("rest", 1), Move("hand_at_mouth", 1), Move("hand_at_mouth", 1.5), Move("rest", 1)],
+    "typing": [
+        Move("desk", 1),
+        Move("desk", 4, ease_s=0, wiggle=(1, 0.1, 4, 0)),
+        Move("desk", 2, ease_s=0, wiggle=(3, 0.1, 5, 1)),
+    ],
+    "stretch": [Move("rest", 1), Move("both_up", 1.2), Move("both_up", 2), Move("rest", 1.2)],
+    "folded_arms": [Move("rest", 1), Move("folded_arms", 1), Move("folded_arms", 4), Move("rest", 1)],
+}

@@ -103,7 +103,7 @@ def test_bundled_demo_trace_regression():
         ("zoom_in", "paused"),
         ("pause", None),
     ]
-    assert [round(r["t"], 1) for r in recs] == [2.9, 6.3, 8.0, 11.6, 14.6, 18.0, 21.2, 24.8]
+    assert [round(r["t"], 1) for r in recs] == [3.1, 6.5, 8.1, 11.6, 14.6, 18.0, 21.4, 24.8]
 
 
 def test_explain_names_the_near_miss_and_its_value(tmp_path):
@@ -118,11 +118,11 @@ def test_explain_names_the_near_miss_and_its_value(tmp_path):
     [zoom] = out["gestures"]
     assert zoom["gesture"] == "zoom_in" and zoom["fired_at"] == []
     miss = zoom["near_misses"][0]
-    assert miss["phase"] == "1/2" and miss["blocking"]["kind"] == "motion"
-    assert 0.6 < miss["blocking"]["value"] < 0.9 and miss["blocking"]["threshold"] == 0.9
+    assert miss["phase"] == "1/3" and miss["blocking"]["kind"] == "motion"
+    assert 0.0 < miss["blocking"]["value"] < 1.0 and miss["blocking"]["threshold"] == 1.0
     text = _cli("explain", str(trace), "--gesture", "zoom_in", "--config", str(cfg)).stdout
     assert text.startswith("zoom_in never fired\n  near miss: zoom_in at ")
-    assert "spread reached 0." in text and "of 0.90 shoulder widths" in text
+    assert "spread reached 0." in text and "of 1.00 shoulder widths" in text
 
 
 def test_explain_rejects_an_unknown_gesture(tmp_path):

@@ -23,18 +23,18 @@ def _explain(script):
 
 
 def test_a_short_spread_is_zoom_ins_nearest_miss_with_its_value():
-    # First a spread of 0.86 sw (a miss), back together, then a full spread (fires).
-    script = [*READY, M("hands_mid", 0.6, ease_s=0), *READY[1:], M("hands_wide", 0.6), M("hands_wide", 0.5)]
+    # First a spread of 0.86 sw (a miss), a second's break, back together, then a full spread (fires).
+    script = [*READY, M("hands_mid", 1.2, ease_s=0), *READY[1:], M("hands_wide", 0.6), M("hands_wide", 0.5)]
     s = _explain(script)["zoom_in"]
     assert s.fired_at and s.fired_at[0] > 3.0  # (and its repeats)
     miss = s.misses[0]
-    assert miss.t < s.fired_at[0] and miss.phase_index == 1 and miss.phases == 2
-    assert [r.name for r in miss.reach] == ["ready", "spread"]
-    assert miss.reach[0].done and miss.reach[0].hold_s == pytest.approx(0.3, abs=0.04)
-    assert miss.reach[1].motion == pytest.approx(0.86, abs=0.01) and miss.reach[1].motion_needed == 0.9
+    assert miss.t < s.fired_at[0] and miss.phase_index == 1 and miss.phases == 3
+    assert [r.name for r in miss.reach] == ["together", "spread"]
+    assert miss.reach[0].done and miss.reach[0].hold_s == pytest.approx(0.1, abs=0.04)
+    assert miss.reach[1].motion == pytest.approx(0.86, abs=0.01) and miss.reach[1].motion_needed == 1.0
     assert miss.blocking is not None and miss.blocking.kind == "motion"
     words = miss.words()
-    assert "ready held 0.3" in words and "spread reached 0.86 of 0.90 shoulder widths" in words
+    assert "together held 0.1" in words and "spread reached 0.86 of 1.00 shoulder widths" in words
     assert "within 0.8 s" in words
 
 

@@ -46,3 +46,21 @@ def test_unloadable_file_gives_a_model_error(tmp_path):
 def test_unknown_model_name(model_copy):
     with pytest.raises(ModelError, match="not in"):
         verified_path("pose_landmark_heavy", model_copy)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[]",
+        '{"models": []}',
+        '{"models": {"pose_landmark_lite": "x.onnx"}}',
+        '{"models": {"pose_landmark_lite": {"file": 3, "sha256": "ab"}}}',
+        '{"models": {"pose_landmark_lite": {"file": "../../etc/passwd", "sha256": "ab"}}}',
+        '{"nothing": 1}',
+        "\xff\xfe not json",
+    ],
+)
+def test_a_manifest_of_the_wrong_shape_is_one_clear_model_error(model_copy, text):
+    (model_copy / "manifest.json").write_bytes(text.encode("latin-1"))
+    with pytest.raises(ModelError, match="manifest"):
+        verified_path("pose_landmark_lite", model_copy)

@@ -173,7 +173,7 @@ def test_source_lost_resets_gestures_and_comes_back(tmp_path):
     assert st.state == "no camera" and "retrying in 0.5 s" in st.source_message
     h.daemon.source_event(SourceEvent("started"))
     # the spread alone, right after the camera came back, must not complete the zoom begun before
-    assert h.feed([M("hands_apart", 0.5), M("hands_apart", 0.5)], start="hands_together") == []
+    assert h.feed([M("hands_apart", 0.4), M("hands_apart", 0.5)], start="hands_mid") == []
     assert h.daemon.status().state == "running"
 
 

@@ -32,11 +32,11 @@ def _px(img, x, y):
 
 
 def test_a_meter_fills_with_the_gestures_progress():
-    # zoom_in's ready phase part held (of its 0.3 s): its bar is under half full (phase 1 of 2), the others empty.
-    view = _view_at([M("hands_together", 1.0, ease_s=0)], 0.25)
+    # zoom_in's together phase part held (0.05 s of its 0.1 s): its bar is under a third full (phase 1 of 3).
+    view = _view_at([M("hands_together", 1.0, ease_s=0)], 0.05)
     zoom = next(i for i, p in enumerate(view.progress) if p.gesture == "zoom_in")
     frac = view.progress[zoom].fraction
-    assert 0.1 < frac < 0.5 and view.progress[zoom].phase_index == 0
+    assert 0.05 < frac < 1 / 3 and view.progress[zoom].phase_index == 0
     img = draw.render(view)
     x0, y0, x1, y1 = draw.bar_rect(zoom, SIZE)
     mid = (y0 + y1) // 2

@@ -1,0 +1,65 @@
+"""The default gestures on real people (../shared; skipped without it): the figures the benchmark
+reports, held as regression bounds. Held-out subjects only (gesturectl/synth/datasets.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from gesturectl.config import load_config
+from gesturectl.gestures.pipeline import recognize
+from gesturectl.synth.datasets import msrc12_cases, natops_cases, photo_cases, uav_cases
+from tests.conftest import shared_path
+
+SPEC = load_config(None).gestures
+
+
+def _fired(case) -> list[str]:
+    return [e.gesture for e in recognize(SPEC, case.frames)]
+
+
+def test_natops_spread_and_fold_wings_fire_the_zooms_and_the_other_signals_nothing():
+    cases = [c for c in natops_cases(shared_path("motion/natops_dev/NATOPS_TRAIN.arff")) if c.held_out]
+    hits, total, false = 0, 0, []
+    for c in cases:
+        got = _fired(c)
+        if c.labels:
+            want = c.labels[0].gesture
+            total += 1
+            hits += want in got
+            false += [g for g in got if g != want]
+        else:
+            false += got
+    assert total == 30 and hits >= 27  # measured 28/30 (93%)
+    assert false == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("loader, folder", [(msrc12_cases, "motion/msrc12_dev"), (uav_cases, "motion/uav_gesture_dev")])
+def test_lookalike_command_vocabularies_rarely_fire(loader, folder):
+    cases = list(loader(shared_path(folder)))
+    minutes = sum(c.duration_s for c in cases) / 60
+    fired = {c.name: _fired(c) for c in cases}
+    fired = {k: v for k, v in fired.items() if v}
+    assert minutes > 10
+    # measured: MSRC-12 one zoom_in (p24's "beat both": a wide sideways sweep from hands near each
+    # other at face height, held: a zoom_in's shape), UAV-GESTURE none
+    assert sum(len(v) for v in fired.values()) <= 1, fired
+
+
+@pytest.mark.slow
+def test_forearm_beside_the_head_photos_fire_open_app(tmp_path):
+    """gesture_frames `up` (the wrist at about nose height, the fist above the head) through the pose model."""
+    folder = shared_path("media/gesture_frames/up")
+    out = tmp_path / "traces"
+    photos = [p for person in sorted(folder.iterdir()) if person.is_dir() for p in sorted(person.glob("*.jpg"))[:2]]
+    for jpg in photos:
+        dst = out / "up" / jpg.parent.name / f"{jpg.stem}.jsonl"
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        cmd = [sys.executable, "-m", "gesturectl", "record", "--source", str(jpg), "-o", str(dst)]
+        subprocess.run(cmd, check=True, capture_output=True)
+    cases = list(photo_cases(out))
+    assert len(cases) == 4
+    assert [_fired(c) for c in cases] == [["open_app"]] * 4
