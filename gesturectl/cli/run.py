@@ -208,7 +208,9 @@ def _run(
         if args.verbose:
             t = edges.timer
             say("CPU per stage: " + ", ".join(f"{k} {v:.2f} ms x{t.calls[k]}" for k, v in t.ms_per_call().items()))
-        say(f"stopped: {st.frames} frames, {st.events} events, latency {st.latency_ms}")
+        lat = st.latency_ms
+        took = f"; gesture to action: median {lat['median']:.1f} ms, p95 {lat['p95']:.1f} ms" if lat else ""
+        say(f"stopped: {st.frames} frames, {st.events} events{took}")
     if (args.exit_at_end and st.source_state == "lost") or st.source_message.startswith("the source failed"):
         say(f"the source could not be read to its end: {st.source_message}")
         return rc or 1
