@@ -20,7 +20,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 
-from gesturectl.actions.keyboard_base import KeyboardBackend
+from gesturectl.actions.keyboard_base import KeyboardBackend, KeycodeKeyboard
 from gesturectl.actions.keys import KEYSYMS
 from gesturectl.actions.uinput_keyboard import UinputKeyboard
 from gesturectl.actions.wayland_keyboard import WaylandVirtualKeyboard
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 X_KEYSYMS = KEYSYMS
 
 
-class XTestKeyboard(KeyboardBackend):
+class XTestKeyboard(KeycodeKeyboard):
     """X11 XTEST through python-xlib: the key's keycode in the user's own layout, Shift added when the
     symbol sits on the shifted level (e.g. `+`)."""
 
@@ -51,7 +51,6 @@ class XTestKeyboard(KeyboardBackend):
         if not self._d.has_extension("XTEST"):
             self._d.close()
             raise ActionError("the X server has no XTEST extension")
-        self._shifted: set[str] = set()
 
     def _code(self, key: str) -> tuple[int, bool]:
         sym = self._XK.string_to_keysym(X_KEYSYMS.get(key, key))
@@ -60,32 +59,11 @@ class XTestKeyboard(KeyboardBackend):
                 return code, index == 1
         raise ActionError(f"key {key!r} is not on this keyboard layout")
 
-    def _fake(self, event: int, code: int) -> None:
+    def _key(self, code: int, down: bool) -> None:
         from Xlib.ext import xtest
 
-        xtest.fake_input(self._d, event, code)
+        xtest.fake_input(self._d, self._X.KeyPress if down else self._X.KeyRelease, code)
         self._d.sync()
-
-    def _press(self, key: str) -> None:
-        code, shift = self._code(key)
-        shift_code = self._code("shift")[0] if shift else None
-        if shift_code is not None:
-            self._fake(self._X.KeyPress, shift_code)
-            self._shifted.add(key)
-        try:
-            self._fake(self._X.KeyPress, code)
-        except Exception:
-            if shift_code is not None:
-                self._shifted.discard(key)
-                self._fake(self._X.KeyRelease, shift_code)
-            raise
-
-    def _release(self, key: str) -> None:
-        code, _ = self._code(key)
-        self._fake(self._X.KeyRelease, code)
-        if key in self._shifted:
-            self._shifted.discard(key)
-            self._fake(self._X.KeyRelease, self._code("shift")[0])
 
 
 _PYAUTOGUI_NAMES = {"cmd": "command", "super": "win", "prevtrack": "prevtrack"}

@@ -73,3 +73,40 @@ class KeyboardBackend(ABC):
     def close(self) -> None:
         """Release every key and let go of the OS resources (backends with connections extend this)."""
         self.release_all()
+
+
+class KeycodeKeyboard(KeyboardBackend):
+    """A backend that sends keycodes (XTEST, the Wayland virtual keyboard, uinput): each implements `_code`
+    (a key's keycode in its keymap, and whether the symbol sits on the shifted level) and `_key` (one press or
+    release); Shift is added around shifted symbols and never left down when a press fails."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shifted: set[str] = set()
+
+    @abstractmethod
+    def _code(self, key: str) -> tuple[int, bool]: ...
+
+    @abstractmethod
+    def _key(self, code: int, down: bool) -> None: ...
+
+    def _press(self, key: str) -> None:
+        code, shift = self._code(key)
+        shift_code = self._code("shift")[0] if shift else None
+        if shift_code is not None:
+            self._key(shift_code, True)
+            self._shifted.add(key)
+        try:
+            self._key(code, True)
+        except Exception:
+            if shift_code is not None:
+                self._shifted.discard(key)
+                self._key(shift_code, False)
+            raise
+
+    def _release(self, key: str) -> None:
+        code, _ = self._code(key)
+        self._key(code, False)
+        if key in self._shifted:
+            self._shifted.discard(key)
+            self._key(self._code("shift")[0], False)

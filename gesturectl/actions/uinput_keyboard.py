@@ -17,7 +17,7 @@ import struct
 import time
 from pathlib import Path
 
-from gesturectl.actions.keyboard_base import KeyboardBackend
+from gesturectl.actions.keyboard_base import KeycodeKeyboard
 from gesturectl.actions.keys import KEYSYMS
 from gesturectl.errors import ActionError
 
@@ -61,7 +61,7 @@ def setup_bytes() -> bytes:
     return _SETUP.pack(BUS_VIRTUAL, 0x1209, 0x6763, 1, DEVICE_NAME, 0)
 
 
-class UinputKeyboard(KeyboardBackend):
+class UinputKeyboard(KeycodeKeyboard):
     """A kernel virtual keyboard; keys in the user's layout."""
 
     name = "uinput"
@@ -89,7 +89,6 @@ class UinputKeyboard(KeyboardBackend):
             os.close(self._fd)
             raise
         self.hold_s = hold_s
-        self._shifted: set[str] = set()
         time.sleep(settle_s)  # the compositor (libinput) adds the new keyboard before the first key
 
     def sysname(self) -> str:
@@ -105,20 +104,6 @@ class UinputKeyboard(KeyboardBackend):
 
     def _code(self, key: str) -> tuple[int, bool]:
         return self._xkb.keycode(KEYSYMS.get(key, key))
-
-    def _press(self, key: str) -> None:
-        code, shift = self._code(key)
-        if shift:
-            self._key(self._code("shift")[0], True)
-            self._shifted.add(key)
-        self._key(code, True)
-
-    def _release(self, key: str) -> None:
-        code, _ = self._code(key)
-        self._key(code, False)
-        if key in self._shifted:
-            self._shifted.discard(key)
-            self._key(self._code("shift")[0], False)
 
     def close(self) -> None:
         """Release every key and remove the device."""

@@ -19,7 +19,7 @@ import os
 import struct
 import time
 
-from gesturectl.actions.keyboard_base import KeyboardBackend
+from gesturectl.actions.keyboard_base import KeycodeKeyboard
 from gesturectl.actions.keys import KEYSYMS
 from gesturectl.actions.wayland import WaylandConnection, encode_uint
 from gesturectl.actions.xkb import Modifiers, XkbKeymap
@@ -33,7 +33,7 @@ _XKB_V1 = 1  # wl_keyboard.keymap_format.xkb_v1
 _PRESSED, _RELEASED = 1, 0
 
 
-class WaylandVirtualKeyboard(KeyboardBackend):
+class WaylandVirtualKeyboard(KeycodeKeyboard):
     """A long-lived `zwp_virtual_keyboard_v1` with the user's keymap."""
 
     name = "wayland"
@@ -62,7 +62,6 @@ class WaylandVirtualKeyboard(KeyboardBackend):
         except Exception:
             self._conn.close()
             raise
-        self._shifted: set[str] = set()
         self._t0 = time.monotonic()
         # apps learn that the seat now has a keyboard and ask for it; a key sent before that is lost
         time.sleep(settle_s)
@@ -88,20 +87,6 @@ class WaylandVirtualKeyboard(KeyboardBackend):
 
     def _code(self, key: str) -> tuple[int, bool]:
         return self._xkb.keycode(KEYSYMS.get(key, key))
-
-    def _press(self, key: str) -> None:
-        code, shift = self._code(key)
-        if shift:
-            self._key(self._code("shift")[0], True)
-            self._shifted.add(key)
-        self._key(code, True)
-
-    def _release(self, key: str) -> None:
-        code, _ = self._code(key)
-        self._key(code, False)
-        if key in self._shifted:
-            self._shifted.discard(key)
-            self._key(self._code("shift")[0], False)
 
     def close(self) -> None:
         """Release every key, destroy the virtual keyboard and disconnect."""
