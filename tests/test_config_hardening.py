@@ -235,6 +235,7 @@ PATHS = [p for p in _paths(DEFAULTS) if p]
 
 @PROPS
 @given(st.lists(st.tuples(st.sampled_from(PATHS), trees), min_size=1, max_size=3))
+@pytest.mark.slow
 def test_the_default_config_with_anything_anywhere_is_a_config_or_a_config_error(changes):
     import copy
 

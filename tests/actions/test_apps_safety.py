@@ -66,6 +66,7 @@ sys.exit(subprocess.run([sys.executable, "-c", sys.argv[1], sys.argv[2]]).return
 """
 
 
+@pytest.mark.slow
 def test_close_never_signals_the_daemon_or_its_ancestors(tmp_path):
     """A Python copy named uniquely plays the daemon (and, one level up, its parent), with
     `process_names: [<that name>]`: the sibling copy is closed, the daemon and its parent live on."""

@@ -61,6 +61,7 @@ def test_a_reader_that_goes_away_ends_quietly(tmp_path):
     assert p.wait(60) == 141 and err == "", err
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_start_up_is_honoured(tmp_path):
     env = dict(
         os.environ,

@@ -8,6 +8,7 @@ import sys
 
 import cv2
 import numpy as np
+import pytest
 
 from gesturectl.cli import main
 from gesturectl.pose.blazepose import BlazePoseEstimator
@@ -70,6 +71,7 @@ def test_several_photos_go_to_a_folder(tmp_path, capsys):
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["portrait_pose.png", "pose_pose.png"]
 
 
+@pytest.mark.slow
 def test_video_is_tracked_and_written(tmp_path, capsys):
     video = shared_path("media/video/arms_overhead.mp4")
     out = tmp_path / "v.mp4"

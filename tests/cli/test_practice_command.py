@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from gesturectl.synth.puppet import Move as M
 from tests.daemon_helpers import write_trace
 
@@ -43,6 +45,7 @@ def test_practice_reports_each_attempt_and_counts(tmp_path):
     assert lines[-1].startswith("zoom_in: 0 fired, 2 near misses")
 
 
+@pytest.mark.slow
 def test_calibration_is_written_only_after_confirmation_and_keeps_comments(tmp_path):
     trace = tmp_path / "narrow.jsonl"
     write_trace(trace, NARROW * 3)

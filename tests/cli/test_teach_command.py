@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from gesturectl.synth.puppet import Move as M
 from tests.daemon_helpers import write_trace
 
@@ -18,6 +20,7 @@ def _cli(tmp_path, *args):
     return subprocess.run([sys.executable, "-m", "gesturectl", *args], capture_output=True, text=True, env=env)
 
 
+@pytest.mark.slow
 def test_teach_bind_replay(tmp_path):
     examples, later = tmp_path / "examples.jsonl", tmp_path / "later.jsonl"
     write_trace(examples, FLAG * 5)

@@ -50,6 +50,7 @@ def test_high_arm_wave_raises_the_right_hand():
     assert max(heights["right"]) > 0.8 > max(heights["left"])
 
 
+@pytest.mark.slow
 def test_msr_action3d_fires_nothing():
     folder = shared_path("motion/msr_action3d_dev")
     fired, seconds = {}, 0.0
@@ -88,6 +89,7 @@ def test_converter_tool_and_eval_command(tmp_path):
         ("media/video/arms_overhead.mp4", []),  # both arms up, moving, then hands to the face
     ],
 )
+@pytest.mark.slow
 def test_recorded_media_events(tmp_path, media, expected):
     src = shared_path(media)
     trace = tmp_path / "t.jsonl"

@@ -138,6 +138,7 @@ def unstarted(tmp_path_factory):
     ),
     st.booleans(),
 )
+@pytest.mark.slow
 def test_any_bytes_get_one_json_reply(unstarted, data, newline):
     a, b = socket.socketpair()
     with a, b:

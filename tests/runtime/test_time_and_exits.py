@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from gesturectl.synth.puppet import GESTURE_SCRIPTS
 from tests.runtime.test_daemon_logic import Harness
 
@@ -18,6 +20,7 @@ def test_time_going_back_does_not_block_the_next_gesture(tmp_path):
     assert h.feed(GESTURE_SCRIPTS["zoom_in"]) == ["zoom_in -> zoom_in: dry run: would hotkey mod+="]
 
 
+@pytest.mark.slow
 def test_exit_at_end_on_a_truncated_trace_ends_with_a_message(tmp_path):
     from gesturectl.config import default_config_text  # noqa: F401  (the package is importable)
     from tests.conftest import ROOT

@@ -139,6 +139,7 @@ def test_openapi_and_docs(server):
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
 
 
+@pytest.mark.slow
 def test_fifty_concurrent_requests_are_all_answered_correctly(server, png, jpeg, webp, direct):
     bodies = [(png, jpeg, webp)[i % 3] for i in range(50)]
     want = {id(b): direct(b) for b in (png, jpeg, webp)}

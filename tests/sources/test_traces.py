@@ -73,6 +73,7 @@ def test_record_a_photo_as_a_held_pose(tmp_path):
     assert p.xy(CocoJoint.LEFT_WRIST)[0] < mid < p.xy(CocoJoint.RIGHT_WRIST)[0]
 
 
+@pytest.mark.slow
 def test_record_a_video(tmp_path):
     video = shared_path("media/video/arms_overhead.mp4")
     out = tmp_path / "v.jsonl"
