@@ -41,7 +41,8 @@ class DaemonConfig(_Strict):
     auto_pause_on_input_s: float = Field(0.0, ge=0.0, le=60.0)
     tray: Literal["auto", "off"] = "auto"
     notify: bool = False
-    idle_fps: float = Field(5.0, gt=0.0, le=120.0)
+    watch_fps: float = Field(8.0, gt=0.0, le=120.0)
+    idle_fps: float = Field(2.0, gt=0.0, le=120.0)
     idle_after_s: float = Field(3.0, ge=0.0, le=600.0)
     retry_max_s: float = Field(10.0, ge=0.5, le=600.0)
     max_actions_per_s: float = Field(4.0, gt=0.0, le=100.0)

@@ -94,6 +94,11 @@ class TemplateMatcher:
             return Candidate(self.name, t, round(self.model.threshold / max(self._distance, 1e-6), 3), 0)
         return None
 
+    @property
+    def underway(self) -> bool:
+        """The recent movement is getting close to the examples (within twice the rejection threshold)."""
+        return self._distance is not None and self._distance < 2.0 * self.model.threshold
+
     def _best_distance(self, t: float) -> float | None:
         from gesturectl.gestures.templates import resample
 

@@ -34,6 +34,11 @@ class GestureStage(Protocol):
         """Whether the engage gate was on for the last frame."""
         ...
 
+    @property
+    def underway(self) -> bool:
+        """Whether a gesture may be underway on the last frame (the daemon then looks at every frame)."""
+        ...
+
 
 class GesturePipeline:
     """Pose | None -> list[GestureEvent]: One Euro smoothing (if enabled), then the recognizer."""
@@ -61,6 +66,10 @@ class GesturePipeline:
     def engaged(self) -> bool:
         """Whether the engage gate was on for the last frame."""
         return self.recognizer.engaged
+
+    @property
+    def underway(self) -> bool:
+        return self.recognizer.underway
 
     def progress(self) -> tuple[GestureProgress, ...]:
         """Each enabled gesture's progress on the last frame (see `Recognizer.progress`)."""

@@ -138,6 +138,11 @@ class Recognizer:
                     other.suppress()
         return [event]
 
+    @property
+    def underway(self) -> bool:
+        """Whether a gesture may be underway on the last frame: the engage gate is on, or any gesture has begun."""
+        return self._seen_body and (self.engaged or any(m.underway for m in self._matchers))
+
     def progress(self) -> tuple[GestureProgress, ...]:
         """One record per enabled gesture for the last `update()`, in definition order."""
         if not self._seen_body:

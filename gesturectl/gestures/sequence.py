@@ -25,6 +25,8 @@ from gesturectl.gestures.spec import GestureSpec, Phase, Quantity
 #: For `fresh_s`: the pose counts as left only when its position conditions fail even loosened by
 #: this much (sw), so jitter at a threshold is not taken for a repeated movement.
 FRESH_RELEASE_SW = 0.5
+# A phase completed this recently keeps an attempt underway (for the daemon's frame rate, not for matching).
+UNDERWAY_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -219,6 +221,18 @@ class SequenceMatcher:
         """+1 when the last phase's motion is an increase, -1 for a decrease (0 without a motion)."""
         m = self._phases[-1].spec.motion
         return 0.0 if m is None else (1.0 if m.by > 0 else -1.0)
+
+    @property
+    def underway(self) -> bool:
+        """An attempt may be underway: a phase's conditions hold now, one held less than a second ago (the
+        next may follow), or the gesture fired and has not been released (it may repeat)."""
+        if self._spent and not self._rearmed:
+            return True
+        t = self._last_seen
+        return t is not None and any(
+            ph.run_start is not None or (ph.last_done is not None and t - ph.last_done <= UNDERWAY_S)
+            for ph in self._phases
+        )
 
     def _cooled(self, t: float) -> bool:
         return self._last_event_t is None or t - self._last_event_t >= self.spec.cooldown_s

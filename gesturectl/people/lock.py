@@ -50,6 +50,11 @@ class UserLock:
         self._claiming_since: dict[int, float] = {}
         self.changes: list[LockChange] = []
 
+    @property
+    def claiming(self) -> bool:
+        """Whether someone holds the engage or take-over posture right now (about to take the lock)."""
+        return bool(self._engaged_since or self._claiming_since)
+
     def reset(self) -> None:
         """A new stream: the lock is free and nobody is engaged."""
         self.user, self._last_seen = None, None

@@ -112,6 +112,7 @@ class BlazePoseEstimator:
         self._detector = detector
         self._landmarks = landmarks
         self._settings = settings
+        self._recheck_s = settings.recheck_s
         self._timer = timer or StageTimer()
         self._roi: Roi | None = None
         self._roi_filter = OneEuroFilter(*ROI_FILTER)
@@ -134,6 +135,10 @@ class BlazePoseEstimator:
         lm = LandmarkModel(OnnxModel(verified_path(f"pose_landmark_{settings.model}", models), rt))
         return cls(det, lm, settings, timer)
 
+    def set_recheck_s(self, seconds: float) -> None:
+        """Re-find people (and re-seed drifted crops) every `seconds` from now on (the daemon's pace)."""
+        self._recheck_s = seconds
+
     def reset(self) -> None:
         self._roi = None
         self._anchor = self._anchor_t = None
@@ -147,7 +152,7 @@ class BlazePoseEstimator:
         if roi is None:
             roi = self._detect(image, frame.t)
             self._reset_filter()
-        elif self._anchor_t is None or frame.t - self._anchor_t >= self._settings.recheck_s:
+        elif self._anchor_t is None or frame.t - self._anchor_t >= self._recheck_s:
             roi = self._recheck(image, roi, frame.t)
         if roi is None:
             self._roi = None

@@ -93,6 +93,7 @@ class MultiBlazePoseEstimator:
         self._finder = finder
         self._landmarks = landmarks
         self._settings = settings
+        self._recheck_s = settings.recheck_s
         self._timer = timer or StageTimer()
         self._followed: list[_Followed] = []
         self._detected_t: float | None = None
@@ -116,6 +117,10 @@ class MultiBlazePoseEstimator:
         lm = LandmarkModel(OnnxModel(verified_path(f"pose_landmark_{settings.model}", models), rt))
         return cls(finder, lm, settings, timer)
 
+    def set_recheck_s(self, seconds: float) -> None:
+        """Re-find people (and re-seed drifted crops) every `seconds` from now on (the daemon's pace)."""
+        self._recheck_s = seconds
+
     def reset(self) -> None:
         self._followed = []
         self._detected_t = None
@@ -132,7 +137,7 @@ class MultiBlazePoseEstimator:
     def estimate_scene(self, frame: Frame) -> Scene:
         image, t = frame.image, frame.t
         h, w = image.shape[:2]
-        due = self._detected_t is None or t - self._detected_t >= self._settings.recheck_s
+        due = self._detected_t is None or t - self._detected_t >= self._recheck_s
         if not self._settings.track or not self._followed or due:
             self._detect(image, t)
         kept: list[tuple[_Followed, RawLandmarks, Roi]] = []

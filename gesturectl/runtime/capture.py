@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from gesturectl.errors import GesturectlError
-from gesturectl.sources.base import FrameSource, SourceItem
+from gesturectl.sources.base import FrameSource, Grabbed, SourceItem
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +83,14 @@ class Capture(threading.Thread):
         retry_min_s: float = 0.5,
         retry_max_s: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
+        wants: Callable[[float], bool] = lambda wall: True,
     ) -> None:
+        """`wants(wall)`: whether a frame grabbed at `wall` is to be decoded and handed on (the daemon's pace);
+        a frame it turns down is grabbed from the camera but never decoded."""
         super().__init__(name="gesturectl-capture", daemon=True)
         self._opener = opener
+        self._wants = wants
+        self.skipped = 0
         self._slot = slot
         self._retry = (retry_min_s, retry_max_s)
         self._clock = clock
@@ -159,7 +164,8 @@ class Capture(threading.Thread):
 
     def _pump(self, source) -> None:
         start_wall = None
-        for item in source:
+        grabbed = getattr(source, "grabbed", None)
+        for item in grabbed() if grabbed is not None else source:
             if self._halt.is_set() or (source.live and self._released.is_set()):
                 return
             if not source.live:
@@ -169,4 +175,10 @@ class Capture(threading.Thread):
                 wait = start_wall + t - self._clock()
                 if wait > 0 and self._halt.wait(wait):
                     return
-            self._slot.put(Captured(item, self._clock()))
+            wall = self._clock()
+            if isinstance(item, Grabbed):
+                if not self._wants(wall):
+                    self.skipped += 1
+                    continue
+                item = item.decode()
+            self._slot.put(Captured(item, wall))

@@ -27,8 +27,10 @@ from gesturectl.gestures.pipeline import GestureStage
 from gesturectl.people.stage import PeopleStage
 from gesturectl.runtime.capture import Capture, Captured, LatestSlot, SourceEvent
 from gesturectl.runtime.engine import Engine, Outcome
+from gesturectl.runtime.pacing import Mode, Pacer, PaceSettings, Seen
 from gesturectl.runtime.view import Meter, View, ViewSlot
 from gesturectl.sources.base import FrameSource
+from gesturectl.sources.motion import MotionGate
 from gesturectl.types import Frame
 
 log = logging.getLogger(__name__)
@@ -86,6 +88,11 @@ def camera_off(pause: PauseState) -> bool:
     return pause.paused and pause.by is PausedBy.USER
 
 
+def pace_settings(cfg: Config) -> PaceSettings:
+    d = cfg.daemon
+    return PaceSettings(watch_fps=d.watch_fps, idle_fps=d.idle_fps, idle_after_s=d.idle_after_s)
+
+
 class Daemon:
     """Owns the loop's state: the source's state, the config, and the figures for status."""
 
@@ -106,7 +113,9 @@ class Daemon:
         self._on_outcome = on_outcome
         self._on_state = on_state
         self._slot = LatestSlot()
-        self._capture = Capture(open_source, self._slot, retry_max_s=cfg.daemon.retry_max_s)
+        self.pacer = Pacer(pace_settings(cfg))
+        self._motion = MotionGate()
+        self._capture = Capture(open_source, self._slot, retry_max_s=cfg.daemon.retry_max_s, wants=self.pacer.wants)
         self._commands: queue.Queue = queue.Queue()
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -117,9 +126,7 @@ class Daemon:
         self._events = 0
         self._last_event: dict | None = None
         self._latencies: deque[float] = deque(maxlen=500)
-        self._last_person_t: float | None = None
         self._in_view = False
-        self._last_processed: float | None = None
         self._started = time.monotonic()
         self._view: ViewSlot | None = None  # a preview window's slot, when one is open
         self._meter = Meter()
@@ -235,7 +242,8 @@ class Daemon:
             self.source_message = ev.message + (f" (retrying in {ev.retry_s:.1f} s)" if ev.retry_s else "")
         if ev.kind == "started":
             self.engine.reset()
-            self._last_person_t = None
+            self.pacer.reset()
+            self._motion.reset()
             log.info("source started: %s", self.opts.source)
         elif ev.kind in ("lost", "released"):
             self.engine.reset()
@@ -247,9 +255,8 @@ class Daemon:
 
     def process(self, captured: Captured) -> None:
         """One captured item through the engine (skipped when idle and throttled)."""
-        if self._throttled(captured):
+        if not self._due(captured):
             return
-        self._last_processed = captured.wall
         try:
             outcomes = self.engine.process(captured)
         except GesturectlError as e:  # e.g. a missing or corrupt model: keep running, say what is wrong
@@ -260,14 +267,13 @@ class Daemon:
         in_view = self.engine.someone_in_view  # anyone, in control or not (they may be about to engage)
         with self._lock:
             self._frames += 1
-            if in_view:
-                self._last_person_t = captured.wall
             came_or_left, self._in_view = in_view != self._in_view, in_view
         if came_or_left:  # the tray shows "nobody in view"
             self._changed()
         for o in outcomes:
             self._record(o)
             self._on_outcome(o)
+        self._paced(captured)
         slot = self._view
         if slot is not None:  # a preview is open (the only per-frame cost of the preview when closed)
             if slot.closed:
@@ -304,19 +310,31 @@ class Daemon:
             slot.toast(o.decision.event.gesture, o.log_line(), kind)
         if o.result in ("paused", "resumed"):
             self._capture.release(camera_off(self.engine.pause))
+            self.pacer.pause(self.engine.pause.by)
         self._changed()  # the tray's tooltip shows the last event
 
-    def _throttled(self, captured: Captured) -> bool:
-        """Idle (nobody in view for a while, or paused): look at only `idle_fps` camera frames a second.
-        Recorded poses cost nothing to look at, so a trace is always read whole (replays stay exact)."""
-        if not isinstance(captured.item, Frame):
+    def _due(self, captured: Captured) -> bool:
+        """Whether the pacer wants this camera frame (see runtime/pacing.py). Recorded poses cost nothing to
+        look at, so a trace is always read whole (replays stay exact)."""
+        item = captured.item
+        if not isinstance(item, Frame):
+            return True
+        if not self.pacer.wants(captured.wall):
             return False
-        wall = captured.wall
-        d = self.cfg.daemon
-        if self._last_person_t is None:
-            self._last_person_t = wall  # counts from the first frame: nobody seen since then
-        idle = self.engine.pause.paused or wall - self._last_person_t > d.idle_after_s
-        return idle and self._last_processed is not None and wall - self._last_processed < 1.0 / d.idle_fps
+        return not self.pacer.motion_gated or self.pacer.look(captured.wall, self._motion.changed(item.image))
+
+    def _paced(self, captured: Captured) -> None:
+        """After a processed frame: the next mode, and what the pose stage and the motion gate need for it."""
+        if not isinstance(captured.item, Frame):
+            return
+        before, pause = self.pacer.mode, self.engine.pause
+        seen = Seen(captured.wall, self._in_view, self.engine.underway, pause.by, self._view is not None)
+        mode = self.pacer.observe(seen)
+        if mode is Mode.IDLE:
+            self._motion.seen(captured.item.image)
+        if mode is not before:
+            self.engine.pace(self.pacer.recheck_scale)
+            log.debug("pace: %s", mode.value)
 
     def _changed(self) -> None:
         self._on_state(self.status())
@@ -348,6 +366,7 @@ class Daemon:
         else:
             self.engine.command(cmd, by)
             self._capture.release(camera_off(self.engine.pause))
+            self.pacer.pause(self.engine.pause.by)
         self._changed()
         return {"ok": True, "state": self.state, "paused": self.engine.pause.paused}
 
@@ -365,6 +384,7 @@ class Daemon:
         self.engine.max_actions_per_s = rebuilt.config.daemon.max_actions_per_s
         self.engine.sink.release_all()
         self.cfg = rebuilt.config
+        self.pacer.settings = pace_settings(rebuilt.config)
         log.info("config reloaded from %s", self.opts.config_path or "built-in defaults")
         self._changed()
         return {"ok": True, "state": self.state, "reloaded": True, "warnings": list(rebuilt.warnings)}

@@ -162,6 +162,19 @@ class Engine:
         """Whether the latest frame showed anyone at all (in control or not)."""
         return self.last_selection is not None and bool(self.last_selection.scene.people)
 
+    @property
+    def underway(self) -> bool:
+        """Whether a gesture may be underway on the latest frame (the user's, or someone taking the lock)."""
+        return self.gestures.underway or self.people.lock.claiming
+
+    def pace(self, recheck_scale: float) -> None:
+        """Let the pose stage re-find people `recheck_scale` times less often than its settings say (while
+        the daemon only watches); 1 restores the configured rate."""
+        est = self._estimator
+        set_recheck = getattr(est, "set_recheck_s", None)
+        if set_recheck is not None:
+            set_recheck(self._pose_settings.recheck_s * recheck_scale)
+
     def process(self, captured: Captured) -> list[Outcome]:
         self._check_time(captured.item.t)
         scene = self._scene(captured.item)

@@ -1,13 +1,14 @@
 """What every frame source offers the loop, and the pose samples a trace yields instead of frames.
 
 A source is an iterator with `fps`, `live` and `close()`. Cameras, videos and image folders yield
-`Frame`s; a trace yields `PoseSample`s, which skip the pose stage. Live sources are paced by the
+`Frame`s; a trace yields `PoseSample`s, which skip the pose stage. Cameras and videos also offer
+`grabbed()`, which yields `Grabbed` frames that are decoded only when wanted. Live sources are paced by the
 camera; the capture thread paces the others by their timestamps.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol, Union
 
@@ -23,6 +24,16 @@ class PoseSample:
 
 
 SourceItem = Union[Frame, PoseSample]
+
+
+@dataclass(frozen=True)
+class Grabbed:
+    """A frame taken from a camera or video but not decoded yet: `decode()` (before the next grab) gives the
+    Frame. A frame nobody wants is dropped here, having cost only the grab."""
+
+    t: float
+    index: int
+    decode: Callable[[], Frame]
 
 
 class FrameSource(Protocol):

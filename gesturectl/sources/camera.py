@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import cv2
 
 from gesturectl.errors import SourceError
+from gesturectl.sources.base import Grabbed
 from gesturectl.types import Frame
 
 
@@ -39,13 +41,26 @@ class CameraSource:
         self.device = device
 
     def __iter__(self) -> Iterator[Frame]:
+        return (g.decode() for g in self.grabbed())
+
+    def grabbed(self) -> Iterator[Grabbed]:
+        """Each frame as the camera delivers it, decoded (colour-converted) only if `decode()` is called."""
         index = 0
         while True:
-            ok, image = self._cap.read()
-            if not ok or image is None:
-                raise SourceError(f"camera {self.device!r} stopped delivering frames (unplugged?)")
-            yield Frame(image, time.monotonic(), index)
+            if not self._cap.grab():
+                raise self._stopped()
+            t = time.monotonic()
+            yield Grabbed(t, index, partial(self._decode, t, index))
             index += 1
+
+    def _decode(self, t: float, index: int) -> Frame:
+        ok, image = self._cap.retrieve()
+        if not ok or image is None:
+            raise self._stopped()
+        return Frame(image, t, index)
+
+    def _stopped(self) -> SourceError:
+        return SourceError(f"camera {self.device!r} stopped delivering frames (unplugged?)")
 
     def close(self) -> None:
         self._cap.release()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import cv2
 import numpy as np
 
 from gesturectl.errors import SourceError
+from gesturectl.sources.base import Grabbed
 from gesturectl.types import Frame
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
@@ -41,13 +43,20 @@ class VideoFileSource:
         self.path = path
 
     def __iter__(self) -> Iterator[Frame]:
+        return (g.decode() for g in self.grabbed())
+
+    def grabbed(self) -> Iterator[Grabbed]:
+        """Each frame in order, timed by the file's frame rate, converted to an image only if `decode()` is called."""
         index = 0
-        while True:
-            ok, image = self._cap.read()
-            if not ok:
-                return
-            yield Frame(image, index / self.fps, index)
+        while self._cap.grab():
+            yield Grabbed(index / self.fps, index, partial(self._decode, index))
             index += 1
+
+    def _decode(self, index: int) -> Frame:
+        ok, image = self._cap.retrieve()
+        if not ok or image is None:
+            raise SourceError(f"{self.path}: frame {index} cannot be decoded (a damaged file?)")
+        return Frame(image, index / self.fps, index)
 
     def close(self) -> None:
         self._cap.release()

@@ -97,3 +97,34 @@ def test_the_slot_keeps_the_newest_frame_and_never_drops_a_state_change():
     assert slot.dropped == 2 and slot.get(0.1).wall == 2.0
     slot.put(SourceEvent("started"))
     assert slot.get(0.1).kind == "started" and slot.get(0.01) is None
+
+
+def test_frames_the_pace_does_not_want_are_grabbed_but_never_decoded(tmp_path):
+    """A real video through the capture thread: only every third frame is wanted, and only those are decoded."""
+    import cv2
+    import numpy as np
+
+    from gesturectl.sources.files import VideoFileSource
+
+    path = tmp_path / "clip.avi"
+    out = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 1000.0, (64, 48))
+    for i in range(30):
+        out.write(np.full((48, 64, 3), i * 8, np.uint8))
+    out.release()
+
+    class Counting(VideoFileSource):
+        decoded = 0
+
+        def _decode(self, index):
+            Counting.decoded += 1
+            return super()._decode(index)
+
+    wanted = iter([i % 3 == 0 for i in range(30)])
+    slot = LatestSlot()
+    cap = Capture(lambda: Counting(path), slot, wants=lambda wall: next(wanted))
+    cap.start()
+    got = [g for g in drain(slot, "ended") if isinstance(g, Captured)]
+    cap.stop()
+    assert [c.item.index for c in got] == list(range(0, 30, 3))
+    assert Counting.decoded == 10 and cap.skipped == 20
+    assert abs(float(got[1].item.image.mean()) - 3 * 8) < 3  # the wanted frame itself, not a neighbour

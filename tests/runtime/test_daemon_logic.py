@@ -185,41 +185,54 @@ def test_exit_at_end_and_stop(tmp_path):
     assert h.daemon._stop.is_set()
 
 
-def test_idle_rate_when_nobody_is_in_view_and_full_rate_when_someone_is(tmp_path):
+def test_the_frame_rate_follows_who_is_in_view_and_what_they_do(tmp_path):
+    """Watch rate with someone in view, idle rate and only changed frames with nobody, every frame while a
+    gesture may be underway, none while paused by the user; recorded poses are never paced."""
     import numpy as np
 
-    seen = {"person": False}
-    person = next(p for _, p in perform([M("rest", 0.1)]) if p is not None)
+    seen = {"pose": None}
+    rest = next(p for _, p in perform([M("rest", 0.1)]) if p is not None)
+    engage = next(p for _, p in perform([M("hands_mid", 0.1)], start="hands_mid") if p is not None)
 
     class Est:
         last_roi = None
 
         def estimate(self, frame):
-            return person if seen["person"] else None
+            p = seen["pose"]
+            return None if p is None else type(p)(p.keypoints, p.scores, p.layout, p.image_size, p.presence, frame.t)
 
         def reset(self):
             pass
 
-    h = Harness(tmp_path, "daemon: {idle_fps: 5, idle_after_s: 1}\n", make_estimator=lambda s, t: Est())
-    image = np.zeros((48, 64, 3), np.uint8)
+    h = Harness(tmp_path, "daemon: {watch_fps: 8, idle_fps: 2, idle_after_s: 1}\n", make_estimator=lambda s, t: Est())
+    still = np.zeros((48, 64, 3), np.uint8)
 
-    def play(t0, n):
-        for i in range(n):
+    def play(t0, seconds, image=None):
+        before = h.daemon.status().frames
+        for i in range(int(seconds * 30)):
             t = t0 + i / 30
-            h.daemon.process(Captured(Frame(image, t, i), t))
+            frame = image(i) if image is not None else still
+            h.daemon.process(Captured(Frame(frame, t, i), t))
+        return h.daemon.status().frames - before
 
-    play(0.0, 90)  # 3 s of nobody at 30 fps: the first second at full rate, then 5 a second
-    assert 30 + 2 * 5 - 1 <= h.daemon.status().frames <= 30 + 2 * 5 + 1
-    seen["person"] = True
-    play(3.0, 30)  # someone steps in: seen on the next idle look, then every frame
-    assert h.daemon.status().frames >= 30 + 10 + 28
+    assert play(0.0, 1.0) == 8  # nobody yet: watched at 8 a second for idle_after_s
+    assert play(1.0, 2.0) <= 1  # nobody, nothing changes: the model is not run
+    moving = [still.copy() for _ in range(3)]
+    for k, m in enumerate(moving):  # something crossing the room
+        m[10:30, 10 + 15 * k : 25 + 15 * k] = 200
+    assert 3 <= play(3.0, 2.0, lambda i: moving[(i // 15) % 3]) <= 5  # something moves: 2 looks a second
+    seen["pose"] = rest
+    assert 14 <= play(5.0, 2.0) <= 17  # someone in view, not gesturing: 8 a second
+    seen["pose"] = engage
+    assert play(7.0, 1.0) >= 28  # the engage pose: every frame
     h.daemon.handle(Command.PAUSE)
+    assert play(8.0, 1.0) == 0  # paused by the user: no frame at all
+    h.daemon.handle(Command.RESUME)
+    assert play(9.0, 1.0) >= 28  # resumed: the next frame is looked at, and the engaged user keeps it at full rate
     before = h.daemon.status().frames
-    play(4.0, 30)  # paused: 5 a second again
-    assert 4 <= h.daemon.status().frames - before <= 6
-    before = h.daemon.status().frames
+    h.daemon.handle(Command.PAUSE)
     for i in range(30):  # recorded poses cost nothing: a trace is read whole even while paused
-        h.daemon.process(Captured(PoseSample(5.0 + i / 30, None), 5.0 + i / 30))
+        h.daemon.process(Captured(PoseSample(10.0 + i / 30, None), 10.0 + i / 30))
     assert h.daemon.status().frames - before == 30
 
 
