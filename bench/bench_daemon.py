@@ -1,23 +1,31 @@
 #!/usr/bin/env python3
-"""What the daemon costs: CPU seconds per wall-clock second of `gesturectl run` (dry run), on a person
-video, on the same video while paused, on an empty scene and, when a display is there ($DISPLAY), on the
-person video with the preview window open (`run --preview`), measured in the same run; the ratios are
-against the active case (whose preview is closed: the loop then only tests `is None` once a frame).
-Needs ../shared (the real video) or --video.
+"""What the daemon costs, as a ratio to MediaPipe measured in the same run.
 
-    python bench/bench_daemon.py [--seconds 12] [--model full|lite] [--video PATH] [--people [--repeats 2]]
+CPU seconds per wall-clock second of `gesturectl run` (dry run, process CPU from /proc, private HOME-like
+folders), on looped 30 fps videos made from ../shared's real person video: a person in view not gesturing
+(the part of the video before the arms go up), the same person raising both arms overhead (the engage pose
+part of the time), nobody in view (an empty grey view with sensor noise), and the person video paused from
+the CLI; with $DISPLAY also the person with the preview window open. Each figure is also given as a ratio to
+what MediaPipe 0.10.14's Pose solution (full model, tracking) costs at 30 fps on the same machine, measured
+in the same run (its per-frame CPU from bench_pose.py's worker, × 30). Configurations alternate, `--repeats`
+times; medians. Also printed: start → first processed frame, capture → processed latency (p95) and peak RSS.
+
+    python bench/bench_daemon.py [--seconds 12] [--repeats 3] [--model full|lite] [--video PATH] [--no-mediapipe]
+    python bench/bench_daemon.py --people [--repeats 2] [--peer-src DIR]
 
 `--people` measures instead the cost of following everyone with one person in view: the daemon with
 `pose.max_people: 4` (MoveNet finds people every recheck_s, one BlazePose crop per person) against
 `pose.max_people: 1` (the single-person pipeline), alternating them `--repeats` times in the same run.
-`--peer-src DIR` adds the daemon of another source tree as the baseline, e.g. main before issue 13:
+`--peer-src DIR` adds the daemon of another source tree as the baseline, e.g. main before a change:
 `git archive main | tar -x -C /tmp/main && ln -s ../models /tmp/main/gesturectl/models`.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,22 +38,29 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 VIDEO = Path(os.environ.get("GESTURECTL_SHARED", ROOT.parent / "shared")) / "media" / "video" / "arms_overhead.mp4"
+ARMS_DOWN_FRAMES = 28  # the video's first 28 frames (0.9 s): the person stands, arms down, before raising them
+PACED_TARGETS = {"person in view, not gesturing": 0.30, "nobody in view": 0.05, "paused (CLI)": 0.05}
 
 
-def looped_video(src: Path, dst: Path, seconds: float, blank: bool = False) -> Path:
+def looped_video(src: Path, dst: Path, seconds: float, blank: bool = False, first: int | None = None) -> Path:
+    """`seconds` of `src` (or its `first` frames) played forwards then backwards, so the motion is continuous;
+    `blank`: an empty grey view with sensor noise instead (what a webcam sees of an empty wall)."""
     cap = cv2.VideoCapture(str(src))
     fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
     frames = []
-    while True:
+    while first is None or len(frames) < first:
         ok, f = cap.read()
         if not ok:
             break
-        frames.append(np.full_like(f, 90) if blank else f)
+        frames.append(f)
     cap.release()
     h, w = frames[0].shape[:2]
     out = cv2.VideoWriter(str(dst), cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
-    n = int(seconds * fps)
-    for i in range(n):  # forwards then backwards, so the motion is continuous
+    rng = np.random.default_rng(0)
+    for i in range(int(seconds * fps)):
+        if blank:
+            out.write(np.clip(rng.normal(90, 4, frames[0].shape), 0, 255).astype(np.uint8))
+            continue
         k = i % (2 * len(frames) - 2)
         out.write(frames[k if k < len(frames) else 2 * len(frames) - 2 - k])
     out.release()
@@ -60,7 +75,9 @@ def measure(
     preview: bool = False,
     max_people: int | None = None,
     src: Path | None = None,
-) -> tuple[float, float]:
+) -> dict:
+    """Run the daemon on `source` to its end: CPU (fraction of a core, after a 3 s start-up), peak RSS (MB),
+    start → first processed frame (s), capture → processed latency p95 (ms) and the pace it ended in."""
     cfg = tmp / f"cfg_{model}_{max_people}.yaml"
     people = "" if max_people is None else f"  max_people: {max_people}\n"
     cfg.write_text(f"pose:\n  model: {model}\n{people}daemon:\n  tray: 'off'\n")
@@ -69,38 +86,50 @@ def measure(
         env["PYTHONPATH"] = str(src)
     if not preview:
         env.pop("DISPLAY", None)
+    ctl = [sys.executable, "-m", "gesturectl.cli"]
+    run = [*ctl, "run", "--source", str(source), "--dry-run", "--exit-at-end", "--config", str(cfg)]
+    started = time.time()
     p = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gesturectl.cli",
-            "run",
-            "--source",
-            str(source),
-            "--dry-run",
-            "--exit-at-end",
-            "--config",
-            str(cfg),
-            *(["--preview"] if preview else []),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        run + (["--preview"] if preview else []), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     proc = psutil.Process(p.pid)
     time.sleep(3.0)  # start-up and model loading are not the steady state
     if pause:
-        subprocess.run([sys.executable, "-m", "gesturectl.cli", "pause"], env=env, capture_output=True)
+        subprocess.run([*ctl, "pause"], env=env, capture_output=True)
     c0, t0 = sum(proc.cpu_times()[:2]), time.monotonic()
-    rss = 0
+    c1, t1, rss, status = c0, t0, 0, {}
     while p.poll() is None:
         try:
             rss = max(rss, proc.memory_info().rss)
             c1, t1 = sum(proc.cpu_times()[:2]), time.monotonic()
         except psutil.NoSuchProcess:
             break
+        if not status and t1 - t0 > 5.0:  # once, near the end (the status call's own cost is not counted)
+            r = subprocess.run([*ctl, "status", "--json"], env=env, capture_output=True, text=True)
+            status = json.loads(r.stdout) if r.returncode == 0 and r.stdout.strip() else {"error": r.stderr}
+            c0 += sum(proc.cpu_times()[:2]) - c1
         time.sleep(0.25)
-    return (c1 - c0) / (t1 - t0), rss / 2**20
+    first = status.get("first_frame_at")
+    lat = status.get("frame_latency_ms") or {}
+    return {
+        "cpu": (c1 - c0) / max(t1 - t0, 1e-9),
+        "rss_mb": rss / 2**20,
+        "first_frame_s": None if first is None else first - started,
+        "frame_p95_ms": lat.get("p95"),
+        "pace": status.get("pace"),
+    }
+
+
+def mediapipe_full_ms() -> float | None:
+    """MediaPipe Pose (full model, tracking) CPU ms per frame on the same person video (bench_pose.py's worker)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import bench_pose
+
+    py = bench_pose.mediapipe_python()
+    if py is None:
+        return None
+    r = bench_pose.spawn("mediapipe:full", argparse.Namespace(frames=240, threads=1), py)
+    return None if r is None else float(r["cpu_ms"])
 
 
 def main() -> None:
@@ -109,7 +138,8 @@ def main() -> None:
     ap.add_argument("--model", default="full")
     ap.add_argument("--video", type=Path, default=VIDEO, help="a video of a person (default: ../shared's)")
     ap.add_argument("--people", action="store_true", help="everyone (max_people 4) against one person (1)")
-    ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--no-mediapipe", action="store_true", help="figures without the MediaPipe ratio")
     ap.add_argument("--peer-src", type=Path, help="with --people: also run this gesturectl source tree (baseline)")
     args = ap.parse_args()
     if not args.video.exists():
@@ -117,21 +147,48 @@ def main() -> None:
     if args.people:
         people_bench(args)
         return
+    runs: dict[str, list[dict]] = {}
+    mp_ms: list[float] = []
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
-        person = looped_video(args.video, tmp / "person.mp4", args.seconds)
+        still = looped_video(args.video, tmp / "still.mp4", args.seconds, first=ARMS_DOWN_FRAMES)
+        arms = looped_video(args.video, tmp / "arms.mp4", args.seconds)
         empty = looped_video(args.video, tmp / "empty.mp4", args.seconds, blank=True)
-        rows = [
-            ("person in view, active", measure(person, tmp, args.model, False)),
-            ("person in view, paused", measure(person, tmp, args.model, True)),
-            ("nobody in view", measure(empty, tmp, args.model, False)),
-        ]
+        cases = {
+            "person in view, not gesturing": (still, False, False),
+            "person raising both arms": (arms, False, False),
+            "nobody in view": (empty, False, False),
+            "paused (CLI)": (still, True, False),
+        }
         if os.environ.get("DISPLAY"):
-            rows.append(("person, preview open", measure(person, tmp, args.model, False, preview=True)))
-    base = rows[0][1][0]
-    print(f"gesturectl run, model {args.model}, 576x576 video at 30 fps, dry run ({os.cpu_count()} cores)")
-    for name, (cpu, rss) in rows:
-        print(f"  {name:26s} {cpu * 100:6.1f}% of one core   {cpu / base:5.2f}x active   peak RSS {rss:6.0f} MB")
+            cases["person, preview open"] = (still, False, True)
+        for _ in range(args.repeats):  # alternate everything, so the machine's load hits all alike
+            for name, (video, pause, preview) in cases.items():
+                runs.setdefault(name, []).append(measure(video, tmp, args.model, pause, preview))
+            if not args.no_mediapipe and (ms := mediapipe_full_ms()) is not None:
+                mp_ms.append(ms)
+    ref = None if not mp_ms else statistics.median(mp_ms) * 30 / 1000  # MediaPipe full at 30 fps, in cores
+    print(
+        f"{time.strftime('%Y-%m-%d')}: gesturectl run --dry-run, model {args.model}, {args.video.name} looped at 30 fps, "
+        f"{os.cpu_count()} cores, median of {args.repeats} alternating runs"
+    )
+    if ref is not None:
+        print(
+            f"reference: MediaPipe 0.10.14 Pose (full) {statistics.median(mp_ms):.1f} ms/frame = {ref:.0%} of a core at 30 fps"
+        )
+    print(
+        f"{'case':30} {'CPU':>8} {'vs MP@30':>9} {'target':>7} {'pace':>7} {'RSS MB':>7} {'1st frame':>9} {'p95 ms':>7}"
+    )
+    for name, rs in runs.items():
+        r = sorted(rs, key=lambda x: x["cpu"])[len(rs) // 2]
+        ratio = f"{r['cpu'] / ref:.3f}x" if ref else "-"
+        target = f"<={PACED_TARGETS[name]:.2f}x" if name in PACED_TARGETS else ""
+        first = f"{r['first_frame_s']:.2f} s" if r["first_frame_s"] is not None else "-"
+        p95 = f"{r['frame_p95_ms']:.1f}" if r["frame_p95_ms"] is not None else "-"
+        print(
+            f"{name:30} {r['cpu']:7.1%} {ratio:>9} {target:>7} {r['pace'] or '-':>7} {r['rss_mb']:7.0f} {first:>9} {p95:>7}"
+        )
+    print("targets: first frame <= 1.5 s; RSS <= 150 MB; capture -> processed p95 is one part of gesture end -> action")
 
 
 def people_bench(args: argparse.Namespace) -> None:
@@ -147,7 +204,7 @@ def people_bench(args: argparse.Namespace) -> None:
         person = looped_video(args.video, tmp / "person.mp4", args.seconds)
         for _ in range(args.repeats):
             for name, (n, src) in runs.items():
-                cpu[name].append(measure(person, tmp, args.model, False, max_people=n, src=src)[0])
+                cpu[name].append(measure(person, tmp, args.model, False, max_people=n, src=src)["cpu"])
     mean = {name: float(np.mean(v)) for name, v in cpu.items()}
     base_name = next(iter(runs))
     print(

@@ -84,8 +84,9 @@ def _f(v: float | None, digits: int = 1, pct: bool = False) -> str:
     return f"{100 * v:.{digits}f}%" if pct else f"{v:.{digits}f}"
 
 
-def evaluate(spec, cases: list[Case]) -> dict:
-    """Scores per (dataset, kind) and per (dataset, gesture), and the events that fired on negatives."""
+def evaluate(spec, cases: list[Case], recognize=recognize) -> dict:
+    """Scores per (dataset, kind) and per (dataset, gesture), and the events that fired on negatives
+    (`recognize(spec, frames)` gives a case's events: every frame by default)."""
     by_set: dict[tuple[str, str], Score] = defaultdict(Score)
     by_gesture: dict[tuple[str, str], Score] = defaultdict(Score)
     fires: dict[str, list[str]] = defaultdict(list)

@@ -38,6 +38,8 @@ def format_status(st: dict) -> str:
         lines.append(f"pose model: {st['pose_error']}")
     lines.append(f"config: {st['config']}" + ("  [dry run: actions are printed, not done]" if st["dry_run"] else ""))
     lines.append(f"frames: {st['frames']} processed, {st['dropped_frames']} dropped; uptime {st['uptime_s']:.0f} s")
+    if "pace" in st:
+        lines.append(f"pace: {st['pace']} ({PACE_WORDS.get(st['pace'], '')})")
     ev = st.get("last_event")
     if ev:
         what = ev.get("error") or ev.get("result") or (f"skipped: {ev['skipped']}" if ev.get("skipped") else "")
@@ -50,6 +52,14 @@ def format_status(st: dict) -> str:
     if st.get("stage_ms"):
         lines.append("CPU per call: " + ", ".join(f"{k} {v:.1f} ms" for k, v in st["stage_ms"].items()))
     return "\n".join(lines)
+
+
+PACE_WORDS = {
+    "active": "every frame: a gesture may be underway",
+    "watch": "watch_fps frames a second: someone in view, not gesturing",
+    "idle": "idle_fps frames a second, only those that changed while nobody is in view",
+    "off": "no frames: paused by you",
+}
 
 
 def format_gestures(records: list[dict]) -> str:

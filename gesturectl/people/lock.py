@@ -52,8 +52,8 @@ class UserLock:
 
     @property
     def claiming(self) -> bool:
-        """Whether someone holds the engage or take-over posture right now (about to take the lock)."""
-        return bool(self._engaged_since or self._claiming_since)
+        """Whether someone other than the user holds the engage or take-over posture (about to take the lock)."""
+        return any(tid != self.user for since in (self._engaged_since, self._claiming_since) for tid in since)
 
     def reset(self) -> None:
         """A new stream: the lock is free and nobody is engaged."""

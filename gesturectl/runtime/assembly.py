@@ -16,9 +16,10 @@ from gesturectl.actions.sink import ActionSink
 from gesturectl.actions.spec import AppSpec
 from gesturectl.config import Config, config_warnings
 from gesturectl.gestures.pipeline import GesturePipeline
-from gesturectl.runtime.daemon import Daemon, DaemonOptions, Rebuilt, Status
+from gesturectl.runtime.daemon import Daemon, DaemonOptions, Rebuilt
 from gesturectl.runtime.engine import Engine, EstimatorFactory, Outcome
 from gesturectl.runtime.selection import people_stage
+from gesturectl.runtime.status import Status
 from gesturectl.sources.base import FrameSource
 from gesturectl.timing import StageTimer
 

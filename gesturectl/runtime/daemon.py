@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import logging
 import queue
-import statistics
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from gesturectl.actions.dispatch import Dispatcher
@@ -28,6 +27,7 @@ from gesturectl.people.stage import PeopleStage
 from gesturectl.runtime.capture import Capture, Captured, LatestSlot, SourceEvent
 from gesturectl.runtime.engine import Engine, Outcome
 from gesturectl.runtime.pacing import Mode, Pacer, PaceSettings, Seen
+from gesturectl.runtime.status import Status, quantiles_ms
 from gesturectl.runtime.view import Meter, View, ViewSlot
 from gesturectl.sources.base import FrameSource
 from gesturectl.sources.motion import MotionGate
@@ -42,33 +42,6 @@ class DaemonOptions:
     config_path: Path | None
     dry_run: bool = False
     exit_at_end: bool = False
-
-
-@dataclass(frozen=True)
-class Status:
-    """What `gesturectl status` shows (and `--json` prints as is)."""
-
-    state: str
-    source: str
-    source_state: str
-    source_message: str
-    pose_error: str | None
-    paused: bool
-    paused_by: str | None
-    frames: int
-    dropped_frames: int
-    events: int
-    last_event: dict | None
-    latency_ms: dict | None
-    config: str
-    dry_run: bool
-    uptime_s: float
-    stage_ms: dict[str, float] = field(default_factory=dict)
-    person_in_view: bool = False
-    gestures: list[dict] | None = None
-
-    def to_dict(self) -> dict:
-        return {"ok": True, **asdict(self)}
 
 
 @dataclass(frozen=True)
@@ -126,6 +99,8 @@ class Daemon:
         self._events = 0
         self._last_event: dict | None = None
         self._latencies: deque[float] = deque(maxlen=500)
+        self._frame_latencies: deque[float] = deque(maxlen=500)  # capture to processed, every processed frame
+        self._first_frame_at: float | None = None  # wall-clock time (epoch) of the first processed frame
         self._in_view = False
         self._started = time.monotonic()
         self._view: ViewSlot | None = None  # a preview window's slot, when one is open
@@ -145,7 +120,6 @@ class Daemon:
 
     def status(self) -> Status:
         with self._lock:
-            lat = sorted(self._latencies)
             pause = self.engine.pause
             return Status(
                 state=self.state,
@@ -159,18 +133,15 @@ class Daemon:
                 dropped_frames=self._slot.dropped,
                 events=self._events,
                 last_event=self._last_event,
-                latency_ms=None
-                if not lat
-                else {
-                    "n": len(lat),
-                    "median": round(statistics.median(lat) * 1000, 2),
-                    "p95": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))] * 1000, 2),
-                },
+                latency_ms=quantiles_ms(self._latencies),
                 config=str(self.opts.config_path) if self.opts.config_path else "built-in defaults",
                 dry_run=self.opts.dry_run,
                 uptime_s=round(time.monotonic() - self._started, 1),
                 stage_ms={k: round(v, 2) for k, v in self.engine.timer.ms_per_call().items()},
                 person_in_view=self._in_view,
+                pace=self.pacer.mode.value,
+                frame_latency_ms=quantiles_ms(self._frame_latencies),
+                first_frame_at=self._first_frame_at,
             )
 
     @property
@@ -274,6 +245,9 @@ class Daemon:
             self._record(o)
             self._on_outcome(o)
         self._paced(captured)
+        self._frame_latencies.append(self.engine.now() - captured.wall)
+        if self._first_frame_at is None:
+            self._first_frame_at = time.time()
         slot = self._view
         if slot is not None:  # a preview is open (the only per-frame cost of the preview when closed)
             if slot.closed:

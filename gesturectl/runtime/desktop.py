@@ -12,7 +12,7 @@ from gesturectl.commands import Command
 from gesturectl.config import Config, DaemonConfig
 from gesturectl.errors import ActionError, first_line
 from gesturectl.runtime.assembly import Edges
-from gesturectl.runtime.daemon import Status
+from gesturectl.runtime.status import Status
 
 log = logging.getLogger(__name__)
 

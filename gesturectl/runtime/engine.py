@@ -162,6 +162,10 @@ class Engine:
         """Whether the latest frame showed anyone at all (in control or not)."""
         return self.last_selection is not None and bool(self.last_selection.scene.people)
 
+    def now(self) -> float:
+        """The engine's clock (monotonic seconds; the items' own in tests)."""
+        return self._clock()
+
     @property
     def underway(self) -> bool:
         """Whether a gesture may be underway on the latest frame (the user's, or someone taking the lock)."""

@@ -12,8 +12,8 @@ import logging
 import queue
 import threading
 
-from gesturectl.runtime.daemon import Status
 from gesturectl.runtime.engine import Outcome
+from gesturectl.runtime.status import Status
 
 log = logging.getLogger(__name__)
 

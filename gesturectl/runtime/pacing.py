@@ -18,10 +18,14 @@ grabbed from the camera but never decoded. Recorded poses (traces) cost nothing 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
 from gesturectl.commands import PausedBy
+from gesturectl.gestures.pipeline import GesturePipeline
+from gesturectl.gestures.spec import RecognizerSpec
+from gesturectl.types import GestureEvent, Pose
 
 # A frame up to this much earlier than the next due time is taken: cameras deliver frames on their own
 # clock, so without it a 1/8 s interval at 30 fps would wait for the fifth frame instead of the fourth.
@@ -133,3 +137,31 @@ class Pacer:
     def recheck_scale(self) -> float:
         """How many times less often the pose stage re-finds people than its `recheck_s` says."""
         return RECHECK_SCALE if self.mode is Mode.WATCH else 1.0
+
+
+@dataclass(frozen=True)
+class PacedRun:
+    """A recording replayed as a camera at the daemon's pace: the events, and the share of frames looked at."""
+
+    events: tuple[GestureEvent, ...]
+    looked: int
+    frames: int
+
+
+def paced_recognize(
+    spec: RecognizerSpec, stream: Iterable[tuple[float, Pose | None]], settings: PaceSettings | None = None
+) -> PacedRun:
+    """The gestures a daemon would see in a recording of a camera, looking only at the frames its pacer
+    wants (what `bench/bench_pacing.py` compares with every frame). Nobody in view counts as a changed
+    frame (a recording has no pixels to compare), so this is the pace's worst case for idle frames."""
+    pacer, pipe = Pacer(settings), GesturePipeline(spec)
+    events: list[GestureEvent] = []
+    looked = frames = 0
+    for t, pose in stream:
+        frames += 1
+        if not pacer.wants(t):
+            continue
+        looked += 1
+        events.extend(pipe.update(pose))
+        pacer.observe(Seen(t, someone=pose is not None, busy=pipe.underway))
+    return PacedRun(tuple(events), looked, frames)

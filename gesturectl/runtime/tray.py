@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gesturectl.commands import Command
-from gesturectl.runtime.daemon import Status
+from gesturectl.runtime.status import Status
 
 log = logging.getLogger(__name__)
 

@@ -149,3 +149,18 @@ def test_the_engage_and_take_over_checks_read_the_postures():
     }
     assert [engaged(pose[n]) for n in pose] == [True, False, False, False]
     assert [hands_up(pose[n]) for n in pose] == [False, False, True, False]
+
+
+def test_claiming_is_someone_other_than_the_user_reaching_for_the_lock():
+    """What keeps the daemon at full rate: a bystander holding the take-over posture, never the user's own."""
+    user = Actor(ENGAGE + idle(6), USER_CAM)
+    stage = people_stage(CFG.user, CFG.gestures)
+    user_claims, bystander_claims = [], []
+    for scene in scenes(user, Actor(idle(2.0) + [Move("both_up", 0.4), Move("both_up", 1.0)], BYSTANDER_CAM)):
+        stage.select(scene)
+        (bystander_claims if 2.5 < scene.t < 3.3 else user_claims).append(stage.lock.claiming)
+    assert all(bystander_claims) and not any(user_claims[45:60])
+    stage = people_stage(CFG.user, CFG.gestures)
+    for scene in scenes(Actor(idle(0.5) + [Move("both_up", 0.4), Move("both_up", 1.0)], USER_CAM)):
+        stage.select(scene)
+        assert not stage.lock.claiming  # alone in view, the user's own postures are the gestures' business

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from gesturectl.runtime.daemon import Status
+from gesturectl.runtime.status import Status
 
 tray = pytest.importorskip("gesturectl.runtime.tray")
 Image = pytest.importorskip("PIL.Image")
