@@ -93,9 +93,14 @@ def measure(
         run + (["--preview"] if preview else []), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     proc = psutil.Process(p.pid)
-    time.sleep(3.0)  # start-up and model loading are not the steady state
+    first = None
+    while first is None and p.poll() is None and time.time() - started < 30:  # start-up is not the steady state
+        time.sleep(0.2)
+        first = daemon_status(ctl, env).get("first_frame_at")
+    time.sleep(1.0)
     if pause:
         subprocess.run([*ctl, "pause"], env=env, capture_output=True)
+        time.sleep(0.5)
     c0, t0 = sum(proc.cpu_times()[:2]), time.monotonic()
     c1, t1, rss, status = c0, t0, 0, {}
     while p.poll() is None:
@@ -104,12 +109,10 @@ def measure(
             c1, t1 = sum(proc.cpu_times()[:2]), time.monotonic()
         except psutil.NoSuchProcess:
             break
-        if not status and t1 - t0 > 5.0:  # once, near the end (the status call's own cost is not counted)
-            r = subprocess.run([*ctl, "status", "--json"], env=env, capture_output=True, text=True)
-            status = json.loads(r.stdout) if r.returncode == 0 and r.stdout.strip() else {"error": r.stderr}
+        if not status and t1 - t0 > 4.0:  # once, near the end (the status call's own cost is not counted)
+            status = daemon_status(ctl, env)
             c0 += sum(proc.cpu_times()[:2]) - c1
         time.sleep(0.25)
-    first = status.get("first_frame_at")
     lat = status.get("frame_latency_ms") or {}
     return {
         "cpu": (c1 - c0) / max(t1 - t0, 1e-9),
@@ -118,6 +121,14 @@ def measure(
         "frame_p95_ms": lat.get("p95"),
         "pace": status.get("pace"),
     }
+
+
+def daemon_status(ctl: list[str], env: dict) -> dict:
+    r = subprocess.run([*ctl, "status", "--json"], env=env, capture_output=True, text=True)
+    try:
+        return json.loads(r.stdout) if r.returncode == 0 else {}
+    except ValueError:
+        return {}
 
 
 def mediapipe_full_ms() -> float | None:

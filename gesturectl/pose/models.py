@@ -88,6 +88,24 @@ class RuntimeOptions:
     threads: int = 1
 
 
+def release_freed_memory() -> None:
+    """Hand memory that was freed back to the system (glibc keeps it otherwise). Building a session frees
+    a good part of what it allocated (the graph optimisations copy the weights): measured on the MoveNet +
+    BlazePose full pair, 113 -> 94 MB for the two sessions, 201 -> 188 MB for the daemon. No-op off glibc."""
+    import ctypes
+    import ctypes.util
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):  # musl and others have no malloc_trim
+        return
+    trim(0)
+
+
 def private_onnxruntime():
     """onnxruntime with its telemetry off, before any session exists.
 
@@ -115,6 +133,8 @@ class OnnxModel:
         so.inter_op_num_threads = 1
         so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         so.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # onnxruntime's arena stays on: without it the daemon's loop thread fragments glibc's heap (measured:
+        # 188 -> 241 MB resident with one person in view), whatever malloc_trim and MALLOC_ARENA_MAX do.
         so.log_severity_level = 3
         try:
             self._session = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
@@ -125,6 +145,7 @@ class OnnxModel:
         self.input_shape = tuple(self._session.get_inputs()[0].shape)
         self.output_names = [o.name for o in self._session.get_outputs()]
         self.metadata: dict[str, str] = dict(self._session.get_modelmeta().custom_metadata_map)
+        release_freed_memory()
 
     def __call__(self, x: np.ndarray) -> dict[str, np.ndarray]:
         outs = self._session.run(None, {self.input_name: x})

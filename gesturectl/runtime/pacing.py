@@ -4,7 +4,7 @@
     active   the user holds the engage pose, a gesture has begun (a phase   every frame
              holds, or fired and may repeat), someone is taking the user
              lock, or a preview window is open; and for active_hold_s after
-    watch    someone is in view (or was, less than idle_after_s ago)       watch_fps a second; the pose stage
+    watch    someone is in view, or was less than idle_after_s ago          watch_fps a second; the pose stage
                                                                            re-finds people RECHECK_SCALE× less often
     idle     nobody in view for idle_after_s, or paused by the gesture     idle_fps a second; with nobody in view
                                                                            only frames that changed (MotionGate)
@@ -73,13 +73,12 @@ class Pacer:
         self._next_at = -math.inf
         self._last_busy: float | None = None
         self._last_person: float | None = None
-        self._first: float | None = None
         self._last_processed = -math.inf
 
     def reset(self) -> None:
         """A new stream: look at the next frame, then decide afresh."""
         self.mode, self._next_at = Mode.ACTIVE, -math.inf
-        self._last_busy = self._last_person = self._first = None
+        self._last_busy = self._last_person = None
         self._last_processed = -math.inf
 
     def wants(self, wall: float) -> bool:
@@ -110,8 +109,6 @@ class Pacer:
         """Decide the mode after a processed frame, and when the next frame is due."""
         s, t = self.settings, seen.wall
         self._last_processed = t
-        if self._first is None:
-            self._first = t
         if seen.someone:
             self._last_person = t
         elif self._last_person is not None and t - self._last_person > s.idle_after_s:
@@ -124,7 +121,7 @@ class Pacer:
             mode = Mode.ACTIVE
         elif seen.paused_by is PausedBy.GESTURE:
             mode = Mode.IDLE
-        elif self._last_person is not None or t - self._first <= s.idle_after_s:
+        elif self._last_person is not None:
             mode = Mode.WATCH
         else:
             mode = Mode.IDLE

@@ -215,7 +215,7 @@ def test_the_frame_rate_follows_who_is_in_view_and_what_they_do(tmp_path):
             h.daemon.process(Captured(Frame(frame, t, i), t))
         return h.daemon.status().frames - before
 
-    assert play(0.0, 1.0) == 8  # nobody yet: watched at 8 a second for idle_after_s
+    assert play(0.0, 1.0) == 1  # nobody since the start: idle at once, and the view does not change
     assert play(1.0, 2.0) <= 1  # nobody, nothing changes: the model is not run
     moving = [still.copy() for _ in range(3)]
     for k, m in enumerate(moving):  # something crossing the room
