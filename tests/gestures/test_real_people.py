@@ -32,7 +32,9 @@ def test_natops_spread_and_fold_wings_fire_the_zooms_and_the_other_signals_nothi
             false += [g for g in got if g != want]
         else:
             false += got
-    assert total == 30 and hits >= 27  # measured 28/30 (93%)
+    # measured 26/30 (87%): 12/15 spread wings, 14/15 fold wings; 28/30 before zoom_in's hands had to meet
+    # below the chin, which two held-out spread wings do not do in time (docs/real_people.md)
+    assert total == 30 and hits >= 25
     assert false == []
 
 
@@ -44,9 +46,9 @@ def test_lookalike_command_vocabularies_rarely_fire(loader, folder):
     fired = {c.name: _fired(c) for c in cases}
     fired = {k: v for k, v in fired.items() if v}
     assert minutes > 10
-    # measured: MSRC-12 one zoom_in (p24's "beat both": a wide sideways sweep from hands near each
-    # other at face height, held: a zoom_in's shape), UAV-GESTURE none
-    assert sum(len(v) for v in fired.values()) <= 1, fired
+    # measured: none (before zoom_in's hands had to meet below the chin, MSRC-12 p24's "beat both" fired
+    # one zoom_in: a wide sideways sweep from hands near each other at face height, held)
+    assert fired == {}
 
 
 @pytest.mark.slow

@@ -4,6 +4,8 @@
   clapping span; with the hands flung wide first, at most the first clap (documented limit);
 - squats (the whole body moves, the shoulders drop with the hands): never, while the same arm
   movement made standing still fires (so the test can fail);
+- beating time at face height (MSRC-12 "beat both": the hands meet at the face and sweep apart
+  sideways, wide, again and again): never a zoom_in, while the same strokes at the chest are one;
 - a trace cut or masked at every moment of every gesture (the person leaves, a wrist is occluded or
   scored low, frames are dropped): an event after the cut must be one a fresh recognizer also gives
   on what came after it: nothing completes on progress made before the cut.
@@ -70,6 +72,33 @@ def test_squats_do_not_zoom_but_the_same_arms_standing_still_do(depth_sw, fps):
     assert [e.gesture for e in still] == ["zoom_in"]  # the arm movement alone is a zoom
     squat = recognize(SPEC, _squat(perform(SQUAT_ARMS, fps=fps, seed=5, noise_px=1.0), depth_sw, 1.3, 1.6))
     assert squat == []
+
+
+def _strokes(near: str, together: str, apart: str, n: int, half_s: float) -> list[M]:
+    """The hands come up `near` each other, meet (`together`), sweep `apart` and stay there a moment, n times."""
+    script = [M("rest", 1), M(near, 0.8)]
+    for _ in range(n):
+        script += [M(together, half_s), M(apart, half_s), M(apart, 0.4), M(near, half_s)]
+    return [*script, M("rest", 1.2)]
+
+
+FACE = ("hands_by_face", "hands_at_face", "hands_wide_at_face")  # wrists 0.5 sw above the shoulder line
+CHEST = ("hands_mid", "hands_together", "hands_wide")  # wrists 0.45 sw below it
+
+
+@pytest.mark.parametrize("fps", [15.0, 30.0])
+@pytest.mark.parametrize("half_s", [0.2, 0.3, 0.45, 0.6])
+@pytest.mark.parametrize("n", [1, 5])
+def test_strokes_from_the_face_never_zoom_in_but_the_same_strokes_from_the_chest_do(n, half_s, fps):
+    """zoom_in starts with the hands together below the chin; a sweep from hands meeting at the face is a
+    beat (or goggles, or hands off the head). A single stroke fires nothing at all. (Strokes repeated at face
+    height can still end as a zoom_out, whose end keeps no height rule: see docs/real_people.md.)"""
+    face = recognize(SPEC, perform(_strokes(*FACE, n, half_s), fps=fps, cam=CAM, seed=6, noise_px=1.0))
+    assert "zoom_in" not in [e.gesture for e in face]
+    if n == 1:
+        assert face == []
+    chest = recognize(SPEC, perform(_strokes(*CHEST, n, half_s), fps=fps, cam=CAM, seed=6, noise_px=1.0))
+    assert [e.gesture for e in chest][:1] == ["zoom_in"]  # the same movement lower down is a zoom
 
 
 def _fresh_events(frames) -> list[tuple[str, float]]:
