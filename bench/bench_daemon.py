@@ -123,6 +123,33 @@ def measure(
     }
 
 
+def read_worker(video: Path) -> None:
+    """Only read the video as the daemon's capture thread does (grab every frame at 30 fps, paced, decode none):
+    the part of a video source's cost that a camera, which delivers frames ready-made, would not have."""
+    cap = cv2.VideoCapture(str(video))
+    start = time.monotonic()
+    n = 0
+    while cap.grab():
+        n += 1
+        time.sleep(max(0.0, start + n / 30.0 - time.monotonic()))
+
+
+def measure_read(video: Path) -> float:
+    """CPU (fraction of a core) of read_worker on `video`, from outside, after its first second."""
+    p = subprocess.Popen([sys.executable, __file__, "--read-worker", str(video)])
+    proc = psutil.Process(p.pid)
+    time.sleep(1.0)
+    c0, t0 = sum(proc.cpu_times()[:2]), time.monotonic()
+    c1, t1 = c0, t0
+    while p.poll() is None:
+        try:
+            c1, t1 = sum(proc.cpu_times()[:2]), time.monotonic()
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.25)
+    return (c1 - c0) / max(t1 - t0, 1e-9)
+
+
 def daemon_status(ctl: list[str], env: dict) -> dict:
     r = subprocess.run([*ctl, "status", "--json"], env=env, capture_output=True, text=True)
     try:
@@ -152,7 +179,11 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--no-mediapipe", action="store_true", help="figures without the MediaPipe ratio")
     ap.add_argument("--peer-src", type=Path, help="with --people: also run this gesturectl source tree (baseline)")
+    ap.add_argument("--read-worker", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.read_worker:
+        read_worker(args.read_worker)
+        return
     if not args.video.exists():
         sys.exit(f"needs {args.video}")
     if args.people:
@@ -160,6 +191,7 @@ def main() -> None:
         return
     runs: dict[str, list[dict]] = {}
     mp_ms: list[float] = []
+    reads: list[float] = []
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
         still = looped_video(args.video, tmp / "still.mp4", args.seconds, first=ARMS_DOWN_FRAMES)
@@ -176,6 +208,7 @@ def main() -> None:
         for _ in range(args.repeats):  # alternate everything, so the machine's load hits all alike
             for name, (video, pause, preview) in cases.items():
                 runs.setdefault(name, []).append(measure(video, tmp, args.model, pause, preview))
+            reads.append(measure_read(empty))
             if not args.no_mediapipe and (ms := mediapipe_full_ms()) is not None:
                 mp_ms.append(ms)
     ref = None if not mp_ms else statistics.median(mp_ms) * 30 / 1000  # MediaPipe full at 30 fps, in cores
@@ -199,6 +232,16 @@ def main() -> None:
         print(
             f"{name:30} {r['cpu']:7.1%} {ratio:>9} {target:>7} {r['pace'] or '-':>7} {r['rss_mb']:7.0f} {first:>9} {p95:>7}"
         )
+    read = statistics.median(reads)
+    print(
+        f"reading a 30 fps video file alone (grab every frame, decode none) costs {read:.1%} of a core"
+        + (f" = {read / ref:.3f}x" if ref else "")
+        + ": part of every figure above, and a cost a camera (frames delivered ready-made) does not have"
+    )
+    for name in ("nobody in view", "paused (CLI)"):
+        r = sorted(runs[name], key=lambda x: x["cpu"])[len(runs[name]) // 2]
+        beyond = max(0.0, r["cpu"] - read)
+        print(f"  {name}, beyond reading the file: {beyond:.1%}" + (f" = {beyond / ref:.3f}x" if ref else ""))
     print("targets: first frame <= 1.5 s; RSS <= 150 MB; capture -> processed p95 is one part of gesture end -> action")
 
 

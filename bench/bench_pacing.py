@@ -54,12 +54,13 @@ def main() -> int:
     if args.split != "all":
         cases = [c for c in cases if c.held_out == (args.split == "test")]
     runs = {id(c.frames): paced_recognize(cfg.gestures, c.frames, pace) for c in cases}  # by the recording
-    looked: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    looked: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0, 0, 0.0])  # looked, frames, seconds
     delays: dict[str, list[float]] = defaultdict(list)
     for c in cases:
         r = runs[id(c.frames)]
         looked[(c.dataset, c.kind)][0] += r.looked
         looked[(c.dataset, c.kind)][1] += r.frames
+        looked[(c.dataset, c.kind)][2] += c.duration_s
         full = recognize(cfg.gestures, c.frames)
         for e in r.events:  # the same gesture at full rate, fired within a second before or after
             near = [f.t for f in full if f.gesture == e.gesture and abs(f.t - e.t) <= 1.0]
@@ -71,14 +72,12 @@ def main() -> int:
         f"split {args.split}: {len(cases)} recordings, {sum(c.duration_s for c in cases) / 60:.1f} min; "
         f"pace: watch {pace.watch_fps:g} fps, idle {pace.idle_fps:g} fps, every frame while underway"
     )
-    print(f"{'dataset':16} {'kind':10} {'looked':>7} {'recall full/paced':>18} {'false full/paced':>17}")
-    for key, (n, total) in sorted(looked.items()):
+    print(f"{'dataset':16} {'kind':10} {'looked at, of fps':>17} {'recall full/paced':>18} {'false full/paced':>17}")
+    for key, (n, total, secs) in sorted(looked.items()):
         f, p = full_res["by_set"][key], paced_res["by_set"][key]
         rec = f"{_pct(f.recall)}/{_pct(p.recall)}"
-        print(f"{key[0]:16} {key[1]:10} {n / total:7.1%} {rec:>18} {f.false_triggers:>8}/{p.false_triggers:<8}")
-    n = sum(v[0] for v in looked.values())
-    total = sum(v[1] for v in looked.values())
-    print(f"{'all':27} {n / total:7.1%}")
+        rate = f"{n / secs:5.1f} of {total / secs:4.1f}"
+        print(f"{key[0]:16} {key[1]:10} {rate:>17} {rec:>18} {f.false_triggers:>8}/{p.false_triggers:<8}")
     for kind, ds in sorted(delays.items()):
         a = np.array(ds)
         print(

@@ -245,9 +245,10 @@ class Daemon:
             self._record(o)
             self._on_outcome(o)
         self._paced(captured)
-        self._frame_latencies.append(self.engine.now() - captured.wall)
-        if self._first_frame_at is None:
+        if self._first_frame_at is None:  # (its latency includes loading the model: not counted)
             self._first_frame_at = time.time()
+        else:
+            self._frame_latencies.append(self.engine.now() - captured.wall)
         slot = self._view
         if slot is not None:  # a preview is open (the only per-frame cost of the preview when closed)
             if slot.closed:
