@@ -1,0 +1,113 @@
+"""KDE Plasma's compositor for real: a virtual (headless) KWin on a private session bus, real Wayland apps, and
+gesturectl's KWin-script focus reader (`actions/kwin_windows.py`)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.desktop.conftest import Chromium, wait_until
+
+
+class KWinSession:
+    """`kwin_wayland --virtual` (no GPU, no input devices) on a D-Bus session bus of its own."""
+
+    def __init__(self) -> None:
+        exe = shutil.which("kwin_wayland")
+        missing = [n for n in ("dbus-daemon",) if shutil.which(n) is None] + ([] if exe else ["kwin_wayland"])
+        if missing:
+            pytest.skip(f"needs {', '.join(missing)} (apt-get install kwin-wayland dbus-daemon)")
+        pytest.importorskip("jeepney")
+        assert exe is not None
+        self.base = Path(tempfile.mkdtemp(prefix="gesturectl-kwin-"))
+        # Debian gives kwin_wayland the file capability cap_sys_resource, and exec fails in containers whose
+        # bounding set lacks it: run a copy without it (same name: KWin's Qt platform plugin checks the name).
+        (self.base / "bin").mkdir()
+        kwin = self.base / "bin" / "kwin_wayland"
+        shutil.copy(exe, kwin)
+        rt = self.base / "rt"
+        rt.mkdir(mode=0o700)
+        env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SWAYSOCK")}
+        env.update(XDG_RUNTIME_DIR=str(rt), HOME=str(self.base), XDG_CURRENT_DESKTOP="KDE", XDG_SESSION_TYPE="wayland")
+        self.bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
+                                    env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)  # fmt: skip
+        assert self.bus.stdout is not None
+        env["DBUS_SESSION_BUS_ADDRESS"] = self.bus.stdout.readline().strip()
+        self.log = open(self.base / "kwin.log", "wb")  # noqa: SIM115 (closed in stop)
+        self.proc = subprocess.Popen(
+            [str(kwin), "--virtual", "--no-lockscreen", "--no-global-shortcuts", "--socket", "wayland-kde",
+             "--width", "1280", "--height", "720"],
+            env=env, stdout=self.log, stderr=self.log,
+        )  # fmt: skip
+        self.env = dict(env, WAYLAND_DISPLAY="wayland-kde")
+        if not wait_until(lambda: (rt / "wayland-kde").exists() and self._scripting(), 30, 0.2):
+            self.stop()
+            pytest.fail("kwin_wayland did not start:\n" + (self.base / "kwin.log").read_text(errors="replace")[-2000:])
+
+    def _scripting(self) -> bool:
+        r = subprocess.run(["dbus-send", "--session", "--print-reply", "--dest=org.kde.KWin", "/Scripting",
+                            "org.freedesktop.DBus.Peer.Ping"], env=self.env, capture_output=True)  # fmt: skip
+        return r.returncode == 0
+
+    def chromium(self, name: str) -> Chromium:
+        """A real Chromium on its Wayland backend (app id `chromium`), with a profile of its own."""
+        folder = self.base / name
+        folder.mkdir()
+        return Chromium(self.env, folder, extra_args=("--ozone-platform=wayland", "--remote-allow-origins=*"))
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.bus.terminate()
+        self.bus.wait(5)
+        self.log.close()
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def kwin():
+    if shutil.which("dbus-send") is None:
+        pytest.skip("needs dbus-send (apt-get install dbus-bin)")
+    session = KWinSession()
+    yield session
+    session.stop()
+
+
+def test_kwin_tells_which_app_is_in_front_and_closes_an_apps_windows(kwin, monkeypatch, tmp_path):
+    from gesturectl.actions.windows import select_window_system
+
+    for k, v in kwin.env.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.setenv("GESTURECTL_RUNTIME_DIR", str(tmp_path / "rt"))
+    windows, why = select_window_system()
+    first = second = None
+
+    def in_front() -> tuple[tuple[str, ...], int | None]:
+        a = windows.active()
+        return (a.classes, a.pid) if a is not None else ((), None)
+
+    try:
+        assert why is None and windows.name == "kwin"
+        first = kwin.chromium("first")
+        assert wait_until(lambda: in_front() == (("chromium",), first.proc.pid), 15), in_front()
+        second = kwin.chromium("second")  # a new window takes the focus: the script tells us
+        assert wait_until(lambda: in_front() == (("chromium",), second.proc.pid), 15), in_front()
+
+        assert windows.close_windows({second.proc.pid + 999999}) == 0  # nobody's windows
+        assert windows.close_windows({second.proc.pid}) == 1
+        second.proc.wait(15)  # Chromium exits when its last window is closed
+        assert wait_until(lambda: in_front() == (("chromium",), first.proc.pid), 15), in_front()
+    finally:
+        getattr(windows, "close", lambda: None)()
+        for c in (first, second):
+            if c is not None:
+                c.close()
+    assert list((tmp_path / "rt").iterdir()) == []  # the scripts were handed over and removed
