@@ -227,10 +227,22 @@ def select_keyboard(preference: str = "auto") -> KeyboardBackend:
         if name == "xtest" and session_type() == "wayland":
             log.warning("keystrokes go through XWayland: only X11 (XWayland) windows will receive them")
         return kb
-    raise ActionError(
-        "no keyboard backend works; tried:\n"
-        + "\n".join(tried)
-        + "\nfix: on X11 set DISPLAY; on sway/Hyprland/river check WAYLAND_DISPLAY and XDG_RUNTIME_DIR; on GNOME and "
-        "KDE Wayland allow /dev/uinput (the uinput line above says how; docs/desktops.md); or set "
-        f"GESTURECTL_KEYBOARD to one of {', '.join(BACKENDS)}; use --dry-run to run without one"
+    raise ActionError("no keyboard backend works; tried:\n" + "\n".join(tried) + "\nfix: " + keyboard_fix())
+
+
+def keyboard_fix(env: Mapping[str, str] | None = None) -> str:
+    """What to do when no keyboard backend works, for this desktop (`doctor` shows it as the fix)."""
+    desktop = portal_desktop(env)
+    rest = f"or set GESTURECTL_KEYBOARD to one of {', '.join(BACKENDS)}; use --dry-run to run without one"
+    if desktop and session_type(env) == "wayland":
+        backend = "xdg-desktop-portal-gnome" if desktop == "GNOME" else "xdg-desktop-portal-kde"
+        return (
+            f"on {desktop} Wayland, start gesturectl again and allow it when the desktop asks (GNOME: switch "
+            f"'Allow remote interaction' on, then Share; KDE: Allow); if the portal line says there is no portal, "
+            f"install xdg-desktop-portal and {backend}; or allow /dev/uinput (the uinput line says how; "
+            f"docs/desktops.md); {rest}"
+        )
+    return (
+        "on X11 set DISPLAY; on sway/Hyprland/river check WAYLAND_DISPLAY and XDG_RUNTIME_DIR; on GNOME and KDE "
+        f"Wayland allow gesturectl in the remote-desktop dialog, or allow /dev/uinput (docs/desktops.md); {rest}"
     )

@@ -164,6 +164,8 @@ class PortalSession:
         from jeepney import new_method_call
 
         self._poll()
+        if self.closed_by_desktop and not down:
+            return  # the desktop released the session's keys when it ended the session
         if self.closed_by_desktop:
             raise ActionError("the desktop ended the remote-desktop session (restart gesturectl to ask again)")
         body = (self.session, {}, int(code), 1 if down else 0)
@@ -175,8 +177,8 @@ class PortalSession:
 
         try:
             if self.session and not self.closed_by_desktop:
-                self._conn.send(new_method_call(DBusAddress(self.session, BUS_NAME, SESSION), "Close"))
-        except OSError as e:
+                self._call(new_method_call(DBusAddress(self.session, BUS_NAME, SESSION), "Close"), 2.0)
+        except (OSError, ActionError) as e:  # the portal ends a session whose owner left, anyway
             log.debug("closing the portal session: %s", e)
         finally:
             self._conn.close()

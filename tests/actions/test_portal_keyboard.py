@@ -159,3 +159,21 @@ def test_select_keyboard_picks_the_portal_on_gnome_wayland_and_logs_why(bus, por
     token = tmp_path / "state" / "remote-desktop-token"
     assert token.read_text() == "token-1\n"
     assert stat.S_IMODE(os.stat(tmp_path / "state").st_mode) == 0o700
+
+
+def test_doctor_says_the_user_said_no_and_how_to_allow_it(bus, portal, tmp_path, monkeypatch):
+    from gesturectl.runtime.doctor import check_keys_and_focus
+
+    portal.answer = 1
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-gesturectl-none")
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "GNOME")
+    monkeypatch.setenv("GESTURECTL_STATE_DIR", str(tmp_path / "state"))
+    for name in ("DISPLAY", "SWAYSOCK", "HYPRLAND_INSTANCE_SIGNATURE", "GESTURECTL_KEYBOARD"):
+        monkeypatch.delenv(name, raising=False)
+    keys, focus = check_keys_and_focus("portal")
+    assert keys.ok is False and keys.essential
+    assert keys.detail == "portal: Start: the user said no (or closed the dialog)"
+    assert keys.fix.startswith("on GNOME Wayland, start gesturectl again and allow it when the desktop asks")
+    assert "install xdg-desktop-portal and xdg-desktop-portal-gnome" in keys.fix
+    assert focus.ok is False and "GNOME tells only Shell extensions" in focus.detail
