@@ -4,7 +4,8 @@ KWin tells ordinary Wayland clients nothing about other windows, but it runs Jav
 D-Bus (`org.kde.KWin /Scripting loadScript(path, name)`, then `start`). Our script listens to
 `workspace.windowActivated` (KWin 6; `clientActivated` in KWin 5), and on every change calls back with
 `callDBus` to a method on our own connection (its unique bus name, so nothing needs to be owned):
-`active(resourceClass, resourceName, desktopFileName, pid)`. `active()` reads what has arrived. Closing
+`active(resourceClass, resourceName, desktopFileName, pid)`. `active()` reads what has arrived. The
+script file lives in our private runtime folder until the script has called back. Closing
 an app's windows is a one-shot script that calls `closeWindow()` on the windows of those pids and
 reports how many it asked.
 """
@@ -101,10 +102,13 @@ class KWinWindows(WindowSystem):
         self._dir = script_dir
         try:
             self._reported = False
-            self._load(self._plugin, script_text(FOCUS_SCRIPT, self._conn.unique_name))
-            end = time.monotonic() + timeout_s
-            while not self._reported and time.monotonic() < end:
-                self._pump(end - time.monotonic())
+            path = self._load(self._plugin, script_text(FOCUS_SCRIPT, self._conn.unique_name))
+            try:
+                end = time.monotonic() + timeout_s
+                while not self._reported and time.monotonic() < end:
+                    self._pump(end - time.monotonic())
+            finally:
+                path.unlink(missing_ok=True)
             if not self._reported:
                 raise RuntimeError("the KWin script did not report the focused window")
         except Exception:
@@ -122,7 +126,9 @@ class KWinWindows(WindowSystem):
         except DBusErrorResponse as e:
             raise RuntimeError(f"KWin's scripting interface is not there ({e.name}): not a KWin session?") from None
 
-    def _load(self, plugin: str, text: str) -> None:
+    def _load(self, plugin: str, text: str) -> Path:
+        """Hand a script to KWin and start it; the file, to delete once the script has called back (KWin may
+        read it only when the script runs, after `start` returns)."""
         path = self._dir / f"{plugin}.js"
         path.write_text(text, encoding="utf-8")
         try:
@@ -132,8 +138,10 @@ class KWinWindows(WindowSystem):
             if script_id < 0:
                 raise RuntimeError(f"KWin did not load the script {path}")
             self._kwin("start")
-        finally:
-            path.unlink(missing_ok=True)  # KWin has read it by the time `start` returns
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return path
 
     def _pump(self, timeout_s: float) -> None:
         """Handle the calls our scripts made (waiting at most `timeout_s` for one when none is queued)."""
@@ -166,13 +174,15 @@ class KWinWindows(WindowSystem):
     def close_windows(self, pids: set[int]) -> int:
         with self._lock:
             plugin = f"gesturectl-close-{os.getpid()}"
-            self._load(plugin, script_text(CLOSE_SCRIPT, self._conn.unique_name, pids=sorted(int(p) for p in pids)))
+            text = script_text(CLOSE_SCRIPT, self._conn.unique_name, pids=sorted(int(p) for p in pids))
+            path = self._load(plugin, text)
             try:
                 end = time.monotonic() + self._timeout_s
                 while not self._closed and time.monotonic() < end:
                     self._pump(end - time.monotonic())
                 return self._closed.pop() if self._closed else 0
             finally:
+                path.unlink(missing_ok=True)
                 self._kwin("unloadScript", "s", (plugin,))
 
     def close(self) -> None:

@@ -130,8 +130,11 @@ def test_ctrl_equal_through_the_gnome_portal_zooms_a_real_chromium(mutter, monke
     c = Chromium(mutter.env, mutter.base, extra_args=("--ozone-platform=wayland", "--remote-allow-origins=*"))
     try:
         assert c.zoom() == 1.0
+        assert wait_until(lambda: c.evaluate("document.hasFocus()"), 15)
         kb = open_keyboard_answering_the_dialog(mutter, monkeypatch)
         try:
+            # the dialog has closed: the keys go to the window in front again, Chromium
+            assert wait_until(lambda: c.evaluate("document.hasFocus()"), 10), "Chromium did not get the focus back"
             assert kb.name == "portal"
             assert kb.chosen_because.startswith("a GNOME Wayland session (XDG_CURRENT_DESKTOP=GNOME)")
             for keys, expected in ((("ctrl", "="), 1.1), (("ctrl", "="), 1.25), (("ctrl", "-"), 1.1)):

@@ -1,8 +1,10 @@
-"""KDE Plasma's compositor for real: a virtual (headless) KWin on a private session bus, real Wayland apps, and
-gesturectl's KWin-script focus reader (`actions/kwin_windows.py`)."""
+"""KDE Plasma's compositor for real: a virtual (headless) KWin on a private session bus, real Chromium windows on
+their Wayland backend, gesturectl's KWin-script focus reader (`actions/kwin_windows.py`) and its `portal`
+keyboard through the real xdg-desktop-portal with the KDE backend (which injects the keys into KWin)."""
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import subprocess
@@ -12,6 +14,14 @@ from pathlib import Path
 import pytest
 
 from tests.desktop.conftest import Chromium, wait_until
+
+PORTAL = "/usr/libexec/xdg-desktop-portal"
+#: KDE's backend is started by Plasma (not by D-Bus activation), so the test starts it; Debian puts it here
+PORTAL_KDE = ("/usr/libexec/xdg-desktop-portal-kde", "/usr/lib/*/libexec/xdg-desktop-portal-kde")
+
+
+def portal_kde() -> str | None:
+    return next((hit for pattern in PORTAL_KDE for hit in sorted(glob.glob(pattern))), None)
 
 
 class KWinSession:
@@ -45,9 +55,13 @@ class KWinSession:
             env=env, stdout=self.log, stderr=self.log,
         )  # fmt: skip
         self.env = dict(env, WAYLAND_DISPLAY="wayland-kde")
+        self.portal_backend: subprocess.Popen | None = None
         if not wait_until(lambda: (rt / "wayland-kde").exists() and self._scripting(), 30, 0.2):
             self.stop()
             pytest.fail("kwin_wayland did not start:\n" + (self.base / "kwin.log").read_text(errors="replace")[-2000:])
+        backend = portal_kde()
+        if backend:  # before anything asks for the portal: xdg-desktop-portal looks for backends when it starts
+            self.portal_backend = subprocess.Popen([backend], env=self.env, stdout=self.log, stderr=self.log)
 
     def _scripting(self) -> bool:
         r = subprocess.run(["dbus-send", "--session", "--print-reply", "--dest=org.kde.KWin", "/Scripting",
@@ -61,6 +75,9 @@ class KWinSession:
         return Chromium(self.env, folder, extra_args=("--ozone-platform=wayland", "--remote-allow-origins=*"))
 
     def stop(self) -> None:
+        if self.portal_backend is not None:
+            self.portal_backend.terminate()
+            self.portal_backend.wait(5)
         self.proc.terminate()
         try:
             self.proc.wait(10)
@@ -111,3 +128,31 @@ def test_kwin_tells_which_app_is_in_front_and_closes_an_apps_windows(kwin, monke
             if c is not None:
                 c.close()
     assert list((tmp_path / "rt").iterdir()) == []  # the scripts were handed over and removed
+
+
+def test_ctrl_equal_through_the_kde_portal_zooms_a_real_chromium(kwin, monkeypatch, tmp_path):
+    from gesturectl.actions.keyboard import select_keyboard
+
+    if kwin.portal_backend is None or not os.path.exists(PORTAL):
+        pytest.skip("needs xdg-desktop-portal, xdg-desktop-portal-kde and qtwayland5 (apt-get install them)")
+    for k, v in kwin.env.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.setenv("GESTURECTL_STATE_DIR", str(tmp_path / "state"))
+    for k in ("GESTURECTL_KEYBOARD", "XKB_DEFAULT_LAYOUT", "XKB_DEFAULT_VARIANT", "XKB_DEFAULT_OPTIONS"):
+        monkeypatch.delenv(k, raising=False)
+    c = kwin.chromium("zoom")
+    try:
+        assert wait_until(lambda: c.evaluate("document.hasFocus()"), 15)
+        assert c.zoom() == 1.0
+        kb = select_keyboard("auto")  # Plasma 5.27 grants a keyboard-only session without a dialog
+        try:
+            assert kb.name == "portal"
+            assert kb.chosen_because.startswith("a KDE Wayland session (XDG_CURRENT_DESKTOP=KDE)")
+            for keys, expected in ((("ctrl", "="), 1.1), (("ctrl", "="), 1.25), (("ctrl", "-"), 1.1)):
+                kb.send(keys)
+                assert wait_until(lambda e=expected: abs(c.zoom() - e) < 1e-3, 5), (keys, c.zoom())
+            assert kb.held() == ()
+        finally:
+            kb.close()
+    finally:
+        c.close()
