@@ -238,7 +238,7 @@ def keyboard_fix(env: Mapping[str, str] | None = None) -> str:
         backend = "xdg-desktop-portal-gnome" if desktop == "GNOME" else "xdg-desktop-portal-kde"
         return (
             f"on {desktop} Wayland, start gesturectl again and allow it when the desktop asks (GNOME: switch "
-            f"'Allow remote interaction' on, then Share; KDE: Allow); if the portal line says there is no portal, "
+            f"'Allow remote interaction' on, then Share); if the portal line says there is no portal, "
             f"install xdg-desktop-portal and {backend}; or allow /dev/uinput (the uinput line says how; "
             f"docs/desktops.md); {rest}"
         )
