@@ -168,7 +168,7 @@ class PortalSession:
             return  # the desktop released the session's keys when it ended the session
         if self.closed_by_desktop:
             raise ActionError("the desktop ended the remote-desktop session (restart gesturectl to ask again)")
-        body = (self.session, {}, int(code), 1 if down else 0)
+        body: tuple = (self.session, {}, int(code), 1 if down else 0)
         self._call(new_method_call(self._portal, "NotifyKeyboardKeycode", "oa{sv}iu", body), 5.0)
 
     def close(self) -> None:
