@@ -72,6 +72,8 @@ class PortalKeyboard(KeycodeKeyboard):
         store: where the restore token lives (default: the state folder).
         open_session: builds the session from last time's token (tests pass their own).
         hold_s: how long each key stays down.
+        settle_s: a pause after the grant: the desktop adds a keyboard for the session, and apps that had
+            none on the seat (a machine without a physical keyboard) must learn of it before the first key.
     """
 
     name = "portal"
@@ -81,6 +83,7 @@ class PortalKeyboard(KeycodeKeyboard):
         store: TokenStore | None = None,
         open_session: SessionFactory = _default_session,
         hold_s: float = 0.015,
+        settle_s: float = 0.3,
     ) -> None:
         super().__init__()
         from gesturectl.actions.xkb import XkbKeymap
@@ -102,6 +105,7 @@ class PortalKeyboard(KeycodeKeyboard):
             raise
         if not self._session.grant.restore_token:
             log.info("the desktop did not offer to keep the grant: it will ask again next time")
+        time.sleep(settle_s)
 
     def _code(self, key: str) -> tuple[int, bool]:
         return self._xkb.keycode(KEYSYMS.get(key, key))

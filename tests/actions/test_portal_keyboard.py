@@ -41,6 +41,7 @@ def us_layout(monkeypatch):
 
 
 def keyboard(bus, tmp_path, **kw) -> PortalKeyboard:
+    kw.setdefault("settle_s", 0)
     return PortalKeyboard(TokenStore(tmp_path / "remote-desktop-token"),
                           lambda token: PortalSession(token, answer_timeout_s=5, bus=bus.address), **kw)  # fmt: skip
 

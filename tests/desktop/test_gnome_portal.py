@@ -139,7 +139,8 @@ def test_ctrl_equal_through_the_gnome_portal_zooms_a_real_chromium(mutter, monke
             assert kb.chosen_because.startswith("a GNOME Wayland session (XDG_CURRENT_DESKTOP=GNOME)")
             for keys, expected in ((("ctrl", "="), 1.1), (("ctrl", "="), 1.25), (("ctrl", "-"), 1.1)):
                 kb.send(keys)
-                assert wait_until(lambda e=expected: abs(c.zoom() - e) < 1e-3, 5), (keys, c.zoom())
+                seen = "document.hasFocus() + ' ' + JSON.stringify(document.getElementById('typed').value)"
+                assert wait_until(lambda e=expected: abs(c.zoom() - e) < 1e-3, 5), (keys, c.zoom(), c.evaluate(seen))
             assert kb.held() == ()
             token = kb._session.grant.restore_token
         finally:
