@@ -158,3 +158,18 @@ def test_ctrl_equal_through_the_kde_portal_zooms_a_real_chromium(kwin, monkeypat
             kb.close()
     finally:
         c.close()
+
+
+def test_doctor_under_kwin_round_trips_a_key_through_the_portal_and_sees_its_window_via_the_script(kwin, tmp_path):
+    from tests.desktop.test_doctor import by_part, doctor
+
+    if kwin.portal_backend is None or kwin.portal_backend.poll() is not None or not os.path.exists(PORTAL):
+        pytest.skip("needs xdg-desktop-portal, xdg-desktop-portal-kde and qtwayland5 (apt-get install them)")
+    rc, out, err = doctor(kwin.env, tmp_path, "--source", "demo", "--json")
+    checks = by_part(out)
+    assert checks["display"]["detail"] == "Wayland (KDE) at wayland-kde", checks["display"]
+    keys = checks["keystrokes"]
+    assert keys["ok"] is True, keys
+    assert keys["detail"].startswith("portal: a key sent through portal reached a window of ours (chosen: a KDE "), keys
+    assert checks["focused app"]["ok"] and checks["focused app"]["detail"] == "kwin: saw our probe window in front"
+    assert rc == 0, (out, err)
