@@ -36,7 +36,7 @@ class DaemonConfig(_Strict):
     """The `daemon:` section."""
 
     source: str = "0"
-    keyboard: Literal["auto", "wayland", "uinput", "xtest", "pynput", "pyautogui"] = "auto"
+    keyboard: Literal["auto", "wayland", "portal", "uinput", "xtest", "pynput", "pyautogui"] = "auto"
     pause_hotkey: tuple[str, ...] = ("ctrl", "alt", "g")
     auto_pause_on_input_s: float = Field(0.0, ge=0.0, le=60.0)
     tray: Literal["auto", "off"] = "auto"

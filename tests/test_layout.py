@@ -59,6 +59,7 @@ EDGES: dict[str, tuple[str, ...]] = {
     "uvicorn": ("gesturectl.service.server",),
     "psutil": ("gesturectl.actions",),
     "subprocess": ("gesturectl.actions", "gesturectl.runtime", "gesturectl.cli"),
+    "jeepney": ("gesturectl.actions.portal", "gesturectl.actions.kwin_windows"),
 }
 
 

@@ -211,14 +211,20 @@ def _wayland_probe(keyboard: KeyboardBackend, windows: WindowSystem, timeout_s: 
     conn = WaylandConnection()
     try:
         win = _WaylandWindow(conn)
-        if not win.show(timeout_s):
-            return ProbeResult(False, "the probe window never got the keyboard focus (is a keyboard attached?)")
+        # Mutter tells a window it has the keyboard only when a key comes (a headless seat's keyboard is a
+        # remote-desktop one), so a window that was shown but not told is still tried with the key
+        has_focus = win.show(timeout_s)
+        if not has_focus and win.configured is None:
+            return ProbeResult(False, "the probe window was never shown (the compositor did not configure it)")
         focused = _focused_while(windows)
         keymap = XkbKeymap()
         expected = keymap.keycode(PROBE_KEY)[0]
         keymap.close()
         keyboard.send((PROBE_KEY,))
         ok = conn.dispatch_until(lambda: expected in win.keys, timeout_s)
+        if not ok and not win.focused:
+            no_focus = "the probe window never got the keyboard focus (is a keyboard attached?)"
+            return ProbeResult(False, no_focus, focused)
         return _result(ok, keyboard, focused)
     finally:
         conn.close()

@@ -6,6 +6,8 @@ none works, raises an error listing what was tried, why each failed and what to 
 
 - `wayland`: a virtual keyboard with the user's keymap on wlroots compositors (sway, Hyprland, river);
   see `actions/wayland_keyboard.py`.
+- `portal`: the RemoteDesktop portal on GNOME and KDE under Wayland (asks the user once, keeps the grant);
+  see `actions/portal_keyboard.py`.
 - `uinput`: a kernel virtual keyboard (/dev/uinput), any display server incl. GNOME/KDE Wayland; needs a
   udev rule (see `actions/uinput_keyboard.py`).
 - `xtest`: X11's XTEST extension through python-xlib (the default on Linux/X11; no extra package).
@@ -22,6 +24,7 @@ from collections.abc import Callable, Mapping
 
 from gesturectl.actions.keyboard_base import KeyboardBackend, KeycodeKeyboard
 from gesturectl.actions.keys import KEYSYMS
+from gesturectl.actions.portal_keyboard import PortalKeyboard
 from gesturectl.actions.uinput_keyboard import UinputKeyboard
 from gesturectl.actions.wayland_keyboard import WaylandVirtualKeyboard
 from gesturectl.errors import ActionError, first_line
@@ -153,6 +156,7 @@ class PynputKeyboard(KeyboardBackend):
 #: Every keyboard backend by its config name (`daemon.keyboard`).
 BACKENDS: dict[str, Callable[[], KeyboardBackend]] = {
     "wayland": WaylandVirtualKeyboard,
+    "portal": PortalKeyboard,
     "uinput": UinputKeyboard,
     "xtest": XTestKeyboard,
     "pynput": PynputKeyboard,
@@ -168,13 +172,32 @@ def session_type(env: Mapping[str, str] | None = None) -> str:
     return "x11" if env.get("DISPLAY") else "none"
 
 
+#: XDG_CURRENT_DESKTOP names whose compositor sends keys through the RemoteDesktop portal.
+PORTAL_DESKTOPS = {"gnome": "GNOME", "kde": "KDE"}
+
+
+def portal_desktop(env: Mapping[str, str] | None = None) -> str:
+    """`GNOME` or `KDE` when XDG_CURRENT_DESKTOP names one (a colon-separated list), else ''."""
+    env = os.environ if env is None else env
+    names = [n.strip().lower() for n in env.get("XDG_CURRENT_DESKTOP", "").split(":")]
+    return next((PORTAL_DESKTOPS[n] for n in names if n in PORTAL_DESKTOPS), "")
+
+
 def auto_order(platform: str = sys.platform, env: Mapping[str, str] | None = None) -> tuple[list[str], str]:
     """The backends `auto` tries, in order, on this platform, and why that order."""
+    env = os.environ if env is None else env
     if not platform.startswith("linux"):
         return ["pynput", "pyautogui"], f"{platform}: pynput first"
     if session_type(env) == "wayland":
+        desktop = portal_desktop(env)
+        if desktop:
+            why = (
+                f"a {desktop} Wayland session (XDG_CURRENT_DESKTOP={env.get('XDG_CURRENT_DESKTOP')}): "
+                "the RemoteDesktop portal first; it offers no virtual keyboard, and XTEST would reach only XWayland"
+            )
+            return ["portal", "uinput", "wayland", "xtest", "pynput", "pyautogui"], why
         why = "a Wayland session (WAYLAND_DISPLAY is set): the virtual keyboard first; XTEST would reach only XWayland"
-        return ["wayland", "uinput", "xtest", "pynput", "pyautogui"], why
+        return ["wayland", "uinput", "portal", "xtest", "pynput", "pyautogui"], why
     why = "an X11 session (DISPLAY set, no WAYLAND_DISPLAY): XTEST first"
     return ["xtest", "pynput", "pyautogui", "wayland", "uinput"], why
 
@@ -204,10 +227,22 @@ def select_keyboard(preference: str = "auto") -> KeyboardBackend:
         if name == "xtest" and session_type() == "wayland":
             log.warning("keystrokes go through XWayland: only X11 (XWayland) windows will receive them")
         return kb
-    raise ActionError(
-        "no keyboard backend works; tried:\n"
-        + "\n".join(tried)
-        + "\nfix: on X11 set DISPLAY; on sway/Hyprland/river check WAYLAND_DISPLAY and XDG_RUNTIME_DIR; on GNOME and "
-        "KDE Wayland allow /dev/uinput (the uinput line above says how; docs/desktops.md); or set "
-        f"GESTURECTL_KEYBOARD to one of {', '.join(BACKENDS)}; use --dry-run to run without one"
+    raise ActionError("no keyboard backend works; tried:\n" + "\n".join(tried) + "\nfix: " + keyboard_fix())
+
+
+def keyboard_fix(env: Mapping[str, str] | None = None) -> str:
+    """What to do when no keyboard backend works, for this desktop (`doctor` shows it as the fix)."""
+    desktop = portal_desktop(env)
+    rest = f"or set GESTURECTL_KEYBOARD to one of {', '.join(BACKENDS)}; use --dry-run to run without one"
+    if desktop and session_type(env) == "wayland":
+        backend = "xdg-desktop-portal-gnome" if desktop == "GNOME" else "xdg-desktop-portal-kde"
+        return (
+            f"on {desktop} Wayland, start gesturectl again and allow it when the desktop asks (GNOME: switch "
+            f"'Allow remote interaction' on, then Share); if the portal line says there is no portal, "
+            f"install xdg-desktop-portal and {backend}; or allow /dev/uinput (the uinput line says how; "
+            f"docs/desktops.md); {rest}"
+        )
+    return (
+        "on X11 set DISPLAY; on sway/Hyprland/river check WAYLAND_DISPLAY and XDG_RUNTIME_DIR; on GNOME and KDE "
+        f"Wayland allow gesturectl in the remote-desktop dialog, or allow /dev/uinput (docs/desktops.md); {rest}"
     )

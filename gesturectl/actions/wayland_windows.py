@@ -1,8 +1,9 @@
 """The focused window on Wayland compositors that tell: sway (i3 IPC over $SWAYSOCK) and Hyprland
 (`hyprctl activewindow -j`).
 
-GNOME (Mutter) and KDE (KWin) do not tell ordinary clients which window is in front: GNOME needs a
-shell extension and KDE a KWin script, neither of which gesturectl installs yet (docs/desktops.md).
+GNOME (Mutter) and KDE (KWin) do not tell ordinary clients which window is in front: KDE runs a KWin
+script of ours (`actions/kwin_windows.py`); GNOME would need a Shell extension, which gesturectl does not
+ship yet (docs/desktops.md).
 
 sway's IPC: a message is `i3-ipc`, the payload length (u32), the type (u32), then JSON. GET_TREE (4)
 returns the layout tree; the focused leaf has `focused: true`, `app_id` (Wayland apps) or

@@ -4,7 +4,8 @@ One `WindowSystem` per platform, each with two small OS hooks: `active()` -> (wi
 pid) of the focused window, and `close_windows(pids)` -> how many windows were asked to close.
 Linux/X11 uses EWMH through python-xlib (`_NET_ACTIVE_WINDOW`, `WM_CLASS`, `_NET_WM_PID`,
 `_NET_CLOSE_WINDOW`; a window manager must be running). Wayland: sway and Hyprland
-(`actions/wayland_windows.py`); GNOME and KDE do not tell, and `select_window_system` says so.
+(`actions/wayland_windows.py`), KDE through a KWin script (`actions/kwin_windows.py`); GNOME does not
+tell (it needs a Shell extension), and `select_window_system` says so.
 Windows uses user32 through ctypes; macOS NSWorkspace (pyobjc, when installed) or `osascript`.
 """
 
@@ -16,6 +17,7 @@ import shutil
 import subprocess
 import sys
 
+from gesturectl.actions.kwin_windows import KWinWindows
 from gesturectl.actions.wayland_windows import HyprlandWindows, SwayWindows
 from gesturectl.actions.window_base import ActiveWindow, WindowSystem
 
@@ -217,14 +219,15 @@ def wayland_candidates(env: dict[str, str] | None = None) -> tuple[list[type[Win
         return [SwayWindows], None
     if env.get("HYPRLAND_INSTANCE_SIGNATURE"):
         return [HyprlandWindows], None
+    if "kde" in [d.strip().lower() for d in env.get("XDG_CURRENT_DESKTOP", "").split(":")]:
+        return [KWinWindows], None
     desktop = env.get("XDG_CURRENT_DESKTOP", "") or "this compositor"
     hint = {
-        "gnome": "GNOME tells only shell extensions which window is in front",
-        "kde": "KDE tells only KWin scripts which window is in front",
+        "gnome": "GNOME tells only Shell extensions which window is in front, and gesturectl ships none yet",
     }.get(desktop.split(":")[-1].lower(), f"{desktop} has no interface gesturectl knows for the focused window")
     return [], (
         f"Wayland ({desktop}): {hint}; bindings with `when: {{app: ...}}` will not fire "
-        "(sway and Hyprland are supported; see docs/desktops.md)"
+        "(sway, Hyprland and KDE are supported; see docs/desktops.md)"
     )
 
 

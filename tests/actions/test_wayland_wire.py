@@ -156,5 +156,6 @@ def test_wayland_focus_names_the_desktop_that_cannot_tell():
     assert wayland_candidates({"SWAYSOCK": "/x"})[0][0].name == "sway"
     assert wayland_candidates({"HYPRLAND_INSTANCE_SIGNATURE": "abc"})[0][0].name == "hyprland"
     none, why = wayland_candidates({"XDG_CURRENT_DESKTOP": "GNOME"})
-    assert none == [] and "shell extensions" in why
-    assert "KWin scripts" in wayland_candidates({"XDG_CURRENT_DESKTOP": "KDE"})[1]
+    assert none == [] and "Shell extensions" in why and "ships none yet" in why
+    assert wayland_candidates({"XDG_CURRENT_DESKTOP": "KDE"})[0][0].name == "kwin"  # through a KWin script
+    assert wayland_candidates({"XDG_CURRENT_DESKTOP": "X-Cinnamon"})[0] == []
