@@ -35,7 +35,7 @@ from gesturectl.pose.landmarks import AUX_CENTRE, AUX_SIZE, NUM_BODY_LANDMARKS, 
 from gesturectl.pose.models import OnnxModel, RuntimeOptions, verified_path
 from gesturectl.pose.preprocess import crop_tensor
 from gesturectl.pose.roi import Roi, letterbox_roi, roi_from_alignment
-from gesturectl.pose.settings import LANDMARK_MODELS, PoseSettings
+from gesturectl.pose.settings import PoseSettings
 from gesturectl.timing import StageTimer
 from gesturectl.types import Frame, Pose
 
@@ -126,13 +126,12 @@ class BlazePoseEstimator:
         cls, settings: PoseSettings, timer: StageTimer | None = None, models: Path | None = None
     ) -> BlazePoseEstimator:
         """Build the pipeline from the bundled, hash-checked models."""
-        if settings.model not in LANDMARK_MODELS:
-            raise ValueError(f"pose.model: expected one of {LANDMARK_MODELS}, got {settings.model!r}")
+        name = settings.landmark_model_name()
         rt = RuntimeOptions(threads=settings.threads)
         det = PersonDetector(
             OnnxModel(verified_path("pose_detection", models), rt), settings.min_detection_score, settings.nms_iou
         )
-        lm = LandmarkModel(OnnxModel(verified_path(f"pose_landmark_{settings.model}", models), rt))
+        lm = LandmarkModel(OnnxModel(verified_path(name, models), rt))
         return cls(det, lm, settings, timer)
 
     def set_recheck_s(self, seconds: float) -> None:

@@ -40,7 +40,7 @@ from gesturectl.pose.landmarks import AUX_CENTRE, AUX_SIZE, NUM_BODY_LANDMARKS, 
 from gesturectl.pose.models import OnnxModel, RuntimeOptions, verified_path
 from gesturectl.pose.movenet import MoveNetFinder
 from gesturectl.pose.roi import Roi, roi_from_alignment
-from gesturectl.pose.settings import LANDMARK_MODELS, PoseSettings
+from gesturectl.pose.settings import PoseSettings
 from gesturectl.timing import StageTimer
 from gesturectl.types import Frame, Landmark, Person, Pose, Scene
 
@@ -105,8 +105,7 @@ class MultiBlazePoseEstimator:
         cls, settings: PoseSettings, timer: StageTimer | None = None, models: Path | None = None
     ) -> MultiBlazePoseEstimator:
         """Build from the bundled, hash-checked models."""
-        if settings.model not in LANDMARK_MODELS:
-            raise ValueError(f"pose.model: expected one of {LANDMARK_MODELS}, got {settings.model!r}")
+        name = settings.landmark_model_name()
         rt = RuntimeOptions(threads=settings.threads)
         finder: Finder
         if settings.people_finder == "movenet":
@@ -114,7 +113,7 @@ class MultiBlazePoseEstimator:
         else:
             detector = OnnxModel(verified_path("pose_detection", models), rt)
             finder = DetectorFinder(PersonDetector(detector, settings.min_detection_score, settings.nms_iou))
-        lm = LandmarkModel(OnnxModel(verified_path(f"pose_landmark_{settings.model}", models), rt))
+        lm = LandmarkModel(OnnxModel(verified_path(name, models), rt))
         return cls(finder, lm, settings, timer)
 
     def set_recheck_s(self, seconds: float) -> None:

@@ -8,7 +8,13 @@ from gesturectl.pose.models import OnnxModel, load_manifest, models_dir, verifie
 
 def test_bundled_models_match_their_manifest():
     manifest = load_manifest()
-    assert set(manifest) == {"pose_detection", "pose_landmark_lite", "pose_landmark_full", "movenet_multipose"}
+    assert set(manifest) == {
+        "pose_detection",
+        "pose_landmark_lite",
+        "pose_landmark_full",
+        "pose_landmark_full_int8",
+        "movenet_multipose",
+    }
     for name, entry in manifest.items():
         assert entry["licence"] == "Apache-2.0"
         assert verified_path(name).name == entry["file"]
