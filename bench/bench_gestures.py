@@ -30,13 +30,15 @@ from gesturectl.gestures.pipeline import recognize
 from gesturectl.synth.datasets import LOADERS, Case, photo_cases, trace_cases
 
 TOLERANCE_S = {"gesture_frames": 2.0}  # a held photo: the event may come any time while it is held (2 s)
+# ["--config", path] when --config is given: the photos and the video are recorded with its pose settings
+RECORD_CONFIG: list[str] = []
 
 
 def record(src: Path, dst: Path) -> None:
     dst.parent.mkdir(parents=True, exist_ok=True)
     tmp = dst.with_suffix(".part")
     subprocess.run(
-        [sys.executable, "-m", "gesturectl", "record", "--source", str(src), "-o", str(tmp)],
+        [sys.executable, "-m", "gesturectl", "record", "--source", str(src), "-o", str(tmp), *RECORD_CONFIG],
         check=True,
         capture_output=True,
     )
@@ -157,6 +159,8 @@ def main() -> int:
         print(f"{args.shared}: not found (the real data lives in ../shared)", file=sys.stderr)
         return 2
     spec = load_config(args.config).gestures
+    if args.config is not None:  # its pose settings record the photos and the video (use a --cache of its own)
+        RECORD_CONFIG[:] = ["--config", str(args.config)]
     only = {s for s in args.datasets.split(",") if s} or None
     t0 = time.perf_counter()
     cases = all_cases(args.shared, args.cache, only)

@@ -10,7 +10,8 @@ in its own process, `--repeats` times; the table shows medians.
 Source: ../shared/media/video/arms_overhead.mp4 (a person raising both arms) letterboxed to
 640×480, or, without ../shared, scikit-image's astronaut photo drifting across a 640×480
 frame. All frames are decoded before timing. Each configuration runs in its own process
-(so peak RSS is its own): gesturectl with the lite and full models in tracking mode, and
+(so peak RSS is its own): gesturectl with the lite and full models in tracking mode (full also with its
+int8 landmark model, `pose.precision: int8`), and
 MediaPipe 0.10.14's Pose solution (static_image_mode=False, model_complexity 0 and 1) when
 mediapipe is installed. CPU is process time (user + system, all threads) per frame.
 """
@@ -70,7 +71,10 @@ def worker_ours(model: str, frames: list[np.ndarray], threads: int) -> dict:
     from gesturectl.types import Frame
 
     timer = StageTimer()
-    est = BlazePoseEstimator.from_settings(PoseSettings(model=model, threads=threads), timer)
+    name, _, precision = model.partition("-")  # "full-int8": the int8 landmark model
+    est = BlazePoseEstimator.from_settings(
+        PoseSettings(model=name, precision=precision or "float32", threads=threads), timer
+    )
     for img in frames[:10]:  # warm-up
         est.estimate(Frame(img, 0.0))
     est.reset()
@@ -219,8 +223,10 @@ def main() -> int:
     have_mp = mp_python is not None
     runs: dict[str, list[dict]] = {}
     for _ in range(args.repeats):  # alternate configurations, so machine load hits all alike
-        for model in ("lite", "full"):
-            configs = [(f"ours:{model}", sys.executable)] + ([(f"mediapipe:{model}", mp_python)] if have_mp else [])
+        for model in ("lite", "full", "full-int8"):
+            configs = [(f"ours:{model}", sys.executable)]
+            if have_mp and model != "full-int8":
+                configs.append((f"mediapipe:{model}", mp_python))
             for name, python in configs:
                 r = spawn(name, args, python)  # type: ignore[arg-type]
                 if r is not None:
@@ -243,8 +249,8 @@ def main() -> int:
         print(
             f"{name:18s} {r['cpu_ms']:12.2f} {r['wall_ms']:8.2f} {r['peak_rss_mb']:11.1f} {r['found']:6d}  {stages}{extra}"
         )
-    for model in ("lite", "full"):
-        ours, peer = results.get(f"ours:{model}"), results.get(f"mediapipe:{model}")
+    for model in ("lite", "full", "full-int8"):
+        ours, peer = results.get(f"ours:{model}"), results.get(f"mediapipe:{model.split('-')[0]}")
         if ours and peer:
             print(
                 f"ratio {model}: gesturectl / mediapipe CPU per frame = {ours['cpu_ms'] / peer['cpu_ms']:.2f}x "
