@@ -76,7 +76,7 @@ class Models:
         if (int8_dir / f"{DETECTOR}_int8.onnx").is_file():  # not bundled: only when quantized for this bench
             self.det[True] = OnnxModel(int8_dir / f"{DETECTOR}_int8.onnx")
         self.variants = [v for v, (_, q_det) in VARIANTS.items() if q_det in self.det]
-        self.settings = PoseSettings(model=landmark, max_people=6)
+        self.settings = PoseSettings(model=landmark, max_people=6, precision="float32")
 
     def single(self, variant: str, stage: LandmarkModel | None = None) -> BlazePoseEstimator:
         """The tracking pipeline of a variant (`stage` replaces its landmark stage)."""

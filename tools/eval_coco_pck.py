@@ -49,7 +49,7 @@ def crops(coco_dir: Path):
 
 
 def ours(model: str):
-    est = BlazePoseEstimator.from_settings(PoseSettings(model=model, track=False))
+    est = BlazePoseEstimator.from_settings(PoseSettings(model=model, track=False, precision="float32"))
 
     def run(crop: np.ndarray) -> np.ndarray | None:
         est.reset()

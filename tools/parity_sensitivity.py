@@ -41,7 +41,7 @@ def load(image_id: str) -> np.ndarray | None:
 
 
 def ours(model: str, image: np.ndarray, ref: dict, diag: float) -> tuple[float, float]:
-    est = BlazePoseEstimator.from_settings(PoseSettings(model=model, track=False))
+    est = BlazePoseEstimator.from_settings(PoseSettings(model=model, track=False, precision="float32"))
     lms = np.array(ref["landmarks"])
     vis = lms[:, 2] > 0.5
     pose = est.estimate(Frame(image, 0.0))

@@ -95,7 +95,7 @@ def calibration_inputs(shared: Path, landmark: str = "full") -> tuple[list[np.nd
     """(landmark-model inputs, detector inputs) the float pipeline produces on the calibration media."""
     det = RecordingModel(verified_path("pose_detection"))
     lm = RecordingModel(verified_path(MODEL_NAMES[landmark]))
-    settings = PoseSettings(model=landmark)
+    settings = PoseSettings(model=landmark, precision="float32")
     est = BlazePoseEstimator(
         PersonDetector(det, settings.min_detection_score, settings.nms_iou), LandmarkModel(lm), settings
     )

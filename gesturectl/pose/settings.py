@@ -33,9 +33,10 @@ class PoseSettings(BaseModel):
             which proposes one person on most group photos).
         max_people: how many people the BlazePose models follow at once (1: only the main person, as
             the single-person pipeline does; each further person in view costs one more landmark crop).
-        precision: the landmark model's arithmetic: `float32` (the converted MediaPipe model) or `int8`
-            (its quantized copy, bundled for `full` only: about 15% less CPU per frame at the same mean OKS
-            on the labelled photos; models/MODELS.md has the figures).
+        precision: the landmark model's arithmetic: `float32` (the converted MediaPipe model), `int8`
+            (its quantized copy, bundled for `full` only: about 18% less CPU per frame at the same mean OKS
+            on the labelled photos and the same gesture figures; models/MODELS.md has them) or `auto`
+            (int8 where it is bundled, float32 otherwise).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -50,7 +51,7 @@ class PoseSettings(BaseModel):
     draw_min_score: float = Field(0.5, ge=0.0, le=1.0)
     max_people: int = Field(4, ge=1, le=6)
     people_finder: Literal["movenet", "blazepose"] = "movenet"
-    precision: Literal["float32", "int8"] = "float32"
+    precision: Literal["auto", "float32", "int8"] = "auto"
 
     @field_validator("model")
     @classmethod
@@ -78,7 +79,12 @@ class PoseSettings(BaseModel):
         """The bundled landmark model these settings run (a name in models/manifest.json)."""
         if self.model not in LANDMARK_MODELS:
             raise ValueError(f"pose.model: expected one of {LANDMARK_MODELS}, got {self.model!r}")
-        return f"pose_landmark_{self.model}" + ("_int8" if self.precision == "int8" else "")
+        return f"pose_landmark_{self.model}" + ("_int8" if self.int8 else "")
+
+    @property
+    def int8(self) -> bool:
+        """Whether the int8 landmark model runs (asked for, or `auto` where it is bundled)."""
+        return self.precision == "int8" or (self.precision == "auto" and self.model in INT8_MODELS)
 
     def with_model(self, model: str) -> PoseSettings:
         """A copy with another model, validated like the config (for `--model`)."""

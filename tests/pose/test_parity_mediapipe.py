@@ -42,7 +42,8 @@ def load_image(image_id: str) -> np.ndarray:
 
 @pytest.fixture(scope="module", params=["lite", "full"])
 def estimator(request):
-    return request.param, BlazePoseEstimator.from_settings(PoseSettings(model=request.param, track=False))
+    settings = PoseSettings(model=request.param, track=False, precision="float32")  # MediaPipe's own models
+    return request.param, BlazePoseEstimator.from_settings(settings)
 
 
 CASES = sorted(GOLDEN["images"])

@@ -28,8 +28,9 @@ def test_the_int8_model_is_verified_and_keeps_the_float_models_tensors():
 
 
 def test_precision_chooses_the_bundled_landmark_model():
-    assert PoseSettings().landmark_model_name() == "pose_landmark_full"
-    assert PoseSettings(model="lite").landmark_model_name() == "pose_landmark_lite"
+    assert PoseSettings().landmark_model_name() == "pose_landmark_full_int8"  # auto: int8 where it is bundled
+    assert PoseSettings(precision="float32").landmark_model_name() == "pose_landmark_full"
+    assert PoseSettings(model="lite").landmark_model_name() == "pose_landmark_lite"  # auto: no int8 lite
     assert PoseSettings(precision="int8").landmark_model_name() == "pose_landmark_full_int8"
 
 
@@ -62,6 +63,6 @@ def test_int8_landmarks_agree_with_float_on_a_real_photo(astronaut_png):
 def test_both_pipelines_load_the_int8_file_when_asked(tmp_path, pipeline):
     for f in ("manifest.json", "pose_detection.onnx", "movenet_multipose.onnx", "pose_landmark_full.onnx"):
         shutil.copy(models_dir() / f, tmp_path / f)
-    pipeline.from_settings(PoseSettings(), models=tmp_path)  # float32: everything it needs is there
+    pipeline.from_settings(PoseSettings(precision="float32"), models=tmp_path)  # everything it needs is there
     with pytest.raises(ModelError, match="pose_landmark_full_int8.onnx is missing"):
         pipeline.from_settings(PoseSettings(precision="int8"), models=tmp_path)
