@@ -82,24 +82,31 @@ def measure(
     people = "" if max_people is None else f"  max_people: {max_people}\n"
     cfg.write_text(f"pose:\n  model: {model}\n{people}daemon:\n  tray: 'off'\n")
     env = dict(os.environ, GESTURECTL_RUNTIME_DIR=str(tmp / "rt"), GESTURECTL_STATE_DIR=str(tmp / "st"))
+    ctl = [sys.executable, "-m", "gesturectl.cli"]
     if src is not None:  # another source tree of gesturectl (e.g. an export of main), run with this Python
         env["PYTHONPATH"] = str(src)
     if not preview:
         env.pop("DISPLAY", None)
-    ctl = [sys.executable, "-m", "gesturectl.cli"]
     run = [*ctl, "run", "--source", str(source), "--dry-run", "--exit-at-end", "--config", str(cfg)]
     started = time.time()
     p = subprocess.Popen(
-        run + (["--preview"] if preview else []), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        run + (["--preview"] if preview else []),
+        env=env,
+        cwd=tmp,  # not the checkout: `python -m` puts the working folder first on the path (it would shadow --src)
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     proc = psutil.Process(p.pid)
     first = None
     while first is None and p.poll() is None and time.time() - started < 30:  # start-up is not the steady state
         time.sleep(0.2)
-        first = daemon_status(ctl, env).get("first_frame_at")
+        st = daemon_status(ctl, env)
+        first = st.get("first_frame_at")
+        if "first_frame_at" not in st and st.get("frames", 0) > 0:  # an older daemon (--src) does not say
+            first = time.time()
     time.sleep(1.0)
     if pause:
-        subprocess.run([*ctl, "pause"], env=env, capture_output=True)
+        subprocess.run([*ctl, "pause"], env=env, capture_output=True, cwd=tmp)
         time.sleep(0.5)
     c0, t0 = sum(proc.cpu_times()[:2]), time.monotonic()
     c1, t1, rss, status = c0, t0, 0, {}
@@ -151,7 +158,7 @@ def measure_read(video: Path) -> float:
 
 
 def daemon_status(ctl: list[str], env: dict) -> dict:
-    r = subprocess.run([*ctl, "status", "--json"], env=env, capture_output=True, text=True)
+    r = subprocess.run([*ctl, "status", "--json"], env=env, capture_output=True, text=True, cwd=tempfile.gettempdir())
     try:
         return json.loads(r.stdout) if r.returncode == 0 else {}
     except ValueError:
@@ -179,6 +186,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--no-mediapipe", action="store_true", help="figures without the MediaPipe ratio")
     ap.add_argument("--peer-src", type=Path, help="with --people: also run this gesturectl source tree (baseline)")
+    ap.add_argument("--src", type=Path, help="measure this gesturectl source tree instead (e.g. an export of main)")
     ap.add_argument("--read-worker", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.read_worker:
@@ -207,7 +215,7 @@ def main() -> None:
             cases["person, preview open"] = (still, False, True)
         for _ in range(args.repeats):  # alternate everything, so the machine's load hits all alike
             for name, (video, pause, preview) in cases.items():
-                runs.setdefault(name, []).append(measure(video, tmp, args.model, pause, preview))
+                runs.setdefault(name, []).append(measure(video, tmp, args.model, pause, preview, src=args.src))
             reads.append(measure_read(empty))
             if not args.no_mediapipe and (ms := mediapipe_full_ms()) is not None:
                 mp_ms.append(ms)
