@@ -71,6 +71,37 @@ def xsession():
     xvfb.wait(5)
 
 
+def stop_process(proc: subprocess.Popen, timeout_s: float = 10.0) -> None:
+    """Terminate a helper program, and kill it if it does not go within `timeout_s`."""
+    proc.terminate()
+    try:
+        proc.wait(timeout_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def session_bus(env: dict) -> tuple[subprocess.Popen, str]:
+    """A D-Bus session bus of the test's own (services it knows start on demand): (the daemon, its address)."""
+    bus = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert bus.stdout is not None
+    return bus, bus.stdout.readline().strip()
+
+
+def wayland_env(base: Path, desktop: str) -> dict:
+    """The environment of a headless Wayland desktop `desktop` in `base`: no X, its own 0700 runtime folder."""
+    rt = base / "rt"
+    rt.mkdir(mode=0o700)
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SWAYSOCK")}
+    env.update(XDG_RUNTIME_DIR=str(rt), HOME=str(base), XDG_CURRENT_DESKTOP=desktop, XDG_SESSION_TYPE="wayland")
+    return env
+
+
 def xdotool(env, *args) -> str:
     return subprocess.run(["xdotool", *args], env=env, capture_output=True, text=True, timeout=10).stdout.strip()
 
@@ -172,11 +203,7 @@ class Chromium:
         )
 
     def close(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        stop_process(self.proc)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -264,11 +291,7 @@ class SwaySession:
         return ""
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        stop_process(self.proc)
         self.log.close()
         shutil.rmtree(self.base, ignore_errors=True)
 

@@ -9,7 +9,6 @@ person would with the keyboard. gesturectl's keys then go the product's way: por
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.desktop.conftest import Chromium, wait_until
+from tests.desktop.conftest import Chromium, session_bus, stop_process, wait_until, wayland_env
 
 PORTAL = Path("/usr/libexec/xdg-desktop-portal")
 PORTAL_GNOME = Path("/usr/libexec/xdg-desktop-portal-gnome")
@@ -39,16 +38,10 @@ class MutterSession:
             pytest.skip(f"needs {', '.join(missing)} ({apt})")
         pytest.importorskip("jeepney")
         self.base = Path(tempfile.mkdtemp(prefix="gesturectl-mutter-"))
-        rt = self.base / "rt"
-        rt.mkdir(mode=0o700)
-        env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SWAYSOCK")}
-        env.update(XDG_RUNTIME_DIR=str(rt), HOME=str(self.base), XDG_CURRENT_DESKTOP="GNOME",
-                   XDG_SESSION_TYPE="wayland", GESTURECTL_STATE_DIR=str(self.base / "state"))  # fmt: skip
+        env = wayland_env(self.base, "GNOME")
+        env["GESTURECTL_STATE_DIR"] = str(self.base / "state")
         # the standard session bus: the portal and its GNOME backend start on demand (D-Bus activation)
-        self.bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
-                                    env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)  # fmt: skip
-        assert self.bus.stdout is not None
-        env["DBUS_SESSION_BUS_ADDRESS"] = self.bus.stdout.readline().strip()
+        self.bus, env["DBUS_SESSION_BUS_ADDRESS"] = session_bus(env)
         self.log = open(self.base / "mutter.log", "wb")  # noqa: SIM115 (closed in stop)
         self.proc = subprocess.Popen(
             ["mutter", "--headless", "--wayland", "--no-x11", "--virtual-monitor", "1280x720"],
@@ -56,7 +49,7 @@ class MutterSession:
             stdout=self.log,
             stderr=self.log,
         )
-        if not wait_until(lambda: (rt / "wayland-0").exists(), 20):
+        if not wait_until(lambda: (self.base / "rt" / "wayland-0").exists(), 20):
             self.stop()
             pytest.fail("mutter did not start:\n" + (self.base / "mutter.log").read_text(errors="replace")[-2000:])
         self.env = dict(env, WAYLAND_DISPLAY="wayland-0")
@@ -104,11 +97,7 @@ class MutterSession:
         self.press((TAB,), (SPACE,), (ALT, S))
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        stop_process(self.proc)
         self.bus.terminate()  # the portal processes leave with their bus
         self.bus.wait(5)
         self.log.close()

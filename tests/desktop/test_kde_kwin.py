@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.desktop.conftest import Chromium, wait_until
+from tests.desktop.conftest import Chromium, session_bus, stop_process, wait_until, wayland_env
 
 PORTAL = "/usr/libexec/xdg-desktop-portal"
 #: KDE's backend is started by Plasma (not by D-Bus activation), so the test starts it; Debian puts it here
@@ -40,14 +40,8 @@ class KWinSession:
         (self.base / "bin").mkdir()
         kwin = self.base / "bin" / "kwin_wayland"
         shutil.copy(exe, kwin)
-        rt = self.base / "rt"
-        rt.mkdir(mode=0o700)
-        env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SWAYSOCK")}
-        env.update(XDG_RUNTIME_DIR=str(rt), HOME=str(self.base), XDG_CURRENT_DESKTOP="KDE", XDG_SESSION_TYPE="wayland")
-        self.bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
-                                    env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)  # fmt: skip
-        assert self.bus.stdout is not None
-        env["DBUS_SESSION_BUS_ADDRESS"] = self.bus.stdout.readline().strip()
+        env = wayland_env(self.base, "KDE")
+        self.bus, env["DBUS_SESSION_BUS_ADDRESS"] = session_bus(env)
         self.log = open(self.base / "kwin.log", "wb")  # noqa: SIM115 (closed in stop)
         self.proc = subprocess.Popen(
             [str(kwin), "--virtual", "--no-lockscreen", "--no-global-shortcuts", "--socket", "wayland-kde",
@@ -56,7 +50,7 @@ class KWinSession:
         )  # fmt: skip
         self.env = dict(env, WAYLAND_DISPLAY="wayland-kde")
         self.portal_backend: subprocess.Popen | None = None
-        if not wait_until(lambda: (rt / "wayland-kde").exists() and self._scripting(), 30, 0.2):
+        if not wait_until(lambda: (self.base / "rt" / "wayland-kde").exists() and self._scripting(), 30, 0.2):
             self.stop()
             pytest.fail("kwin_wayland did not start:\n" + (self.base / "kwin.log").read_text(errors="replace")[-2000:])
         backend = portal_kde()
@@ -78,11 +72,7 @@ class KWinSession:
         if self.portal_backend is not None:
             self.portal_backend.terminate()
             self.portal_backend.wait(5)
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        stop_process(self.proc)
         self.bus.terminate()
         self.bus.wait(5)
         self.log.close()
