@@ -1,5 +1,7 @@
 """The default gestures on real people (../shared; skipped without it): the figures the benchmark
-reports, held as regression bounds. Held-out subjects only (gesturectl/synth/datasets.py)."""
+reports, held as regression bounds. NATOPS on its training samples only (gesturectl/synth/datasets.py): a test
+that everyone runs after every change would otherwise be a look at the held-out subjects each time; their
+figures come from bench/bench_gestures.py, run on purpose."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ def _fired(case) -> list[str]:
 
 
 def test_natops_spread_and_fold_wings_fire_the_zooms_and_the_other_signals_nothing():
-    cases = [c for c in natops_cases(shared_path("motion/natops_dev/NATOPS_TRAIN.arff")) if c.held_out]
+    cases = [c for c in natops_cases(shared_path("motion/natops_dev/NATOPS_TRAIN.arff")) if not c.held_out]
     hits, total, false = 0, 0, []
     for c in cases:
         got = _fired(c)
@@ -32,9 +34,9 @@ def test_natops_spread_and_fold_wings_fire_the_zooms_and_the_other_signals_nothi
             false += [g for g in got if g != want]
         else:
             false += got
-    # measured 26/30 (87%): 12/15 spread wings, 14/15 fold wings; 28/30 before zoom_in's hands had to meet
-    # below the chin, which two held-out spread wings do not do in time (docs/real_people.md)
-    assert total == 30 and hits >= 25
+    # measured on the training samples: 28/30 (14/15 spread wings, 14/15 fold wings), before and after zoom_in's
+    # hands had to meet below the chin (held out: 26/30 after, 28/30 before; docs/real_people.md)
+    assert total == 30 and hits >= 27
     assert false == []
 
 
