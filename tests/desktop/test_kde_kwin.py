@@ -58,9 +58,11 @@ class KWinSession:
             self.portal_backend = subprocess.Popen([backend], env=self.env, stdout=self.log, stderr=self.log)
 
     def _scripting(self) -> bool:
+        """KWin's scripting object is exported (a Ping would answer as soon as KWin owns its bus name, before it)."""
         r = subprocess.run(["dbus-send", "--session", "--print-reply", "--dest=org.kde.KWin", "/Scripting",
-                            "org.freedesktop.DBus.Peer.Ping"], env=self.env, capture_output=True)  # fmt: skip
-        return r.returncode == 0
+                            "org.freedesktop.DBus.Introspectable.Introspect"],
+                           env=self.env, capture_output=True, text=True)  # fmt: skip
+        return r.returncode == 0 and "org.kde.kwin.Scripting" in r.stdout
 
     def chromium(self, name: str) -> Chromium:
         """A real Chromium on its Wayland backend (app id `chromium`), with a profile of its own."""
