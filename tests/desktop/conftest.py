@@ -102,6 +102,23 @@ def wayland_env(base: Path, desktop: str) -> dict:
     return env
 
 
+def replay_zooms(env: dict, tmp_path: Path, chromium: Chromium) -> Path:
+    """`gesturectl run` replays zoom_in, zoom_in, zoom_out into the focused `chromium`: each line says the key was
+    sent and the page's zoom goes 100% → 110% → 125% → 110%. Returns the trace (to replay it again)."""
+    from gesturectl.synth.puppet import DEMO_ZOOM_SCRIPT
+    from tests.daemon_helpers import Daemon, write_trace
+
+    trace = tmp_path / "zoom.jsonl"
+    write_trace(trace, DEMO_ZOOM_SCRIPT)
+    d = Daemon(env, tmp_path, trace, "--exit-at-end")
+    for gesture, expected in (("zoom_in", 1.1), ("zoom_in", 1.25), ("zoom_out", 1.1)):
+        line = d.next_line()
+        assert f"{gesture} -> {gesture}: sent ctrl+" in line, (line, d.err)
+        assert wait_until(lambda e=expected: abs(chromium.zoom() - e) < 1e-3, 5), (line, chromium.zoom())
+    assert d.wait() == 0
+    return trace
+
+
 def xdotool(env, *args) -> str:
     return subprocess.run(["xdotool", *args], env=env, capture_output=True, text=True, timeout=10).stdout.strip()
 

@@ -8,9 +8,8 @@ import subprocess
 
 import pytest
 
-from gesturectl.synth.puppet import DEMO_ZOOM_SCRIPT
-from tests.daemon_helpers import Daemon, write_trace
-from tests.desktop.conftest import Chromium, active_window_class, wait_until, xdotool
+from tests.daemon_helpers import Daemon
+from tests.desktop.conftest import Chromium, active_window_class, replay_zooms, wait_until, xdotool
 
 
 @pytest.fixture
@@ -26,15 +25,7 @@ def test_zoom_in_a_real_chromium(xsession, chromium, tmp_path):
     xdotool(env, "windowactivate", "--sync", wid)
     assert wait_until(lambda: "chromium" in active_window_class(env), 10)
     assert chromium.zoom() == 1.0
-    trace = tmp_path / "zoom.jsonl"
-    write_trace(trace, DEMO_ZOOM_SCRIPT)
-
-    d = Daemon(env, tmp_path, trace, "--exit-at-end")
-    for gesture, expected in (("zoom_in", 1.1), ("zoom_in", 1.25), ("zoom_out", 1.1)):
-        line = d.next_line()
-        assert f"{gesture} -> {gesture}: sent ctrl+" in line, line
-        assert wait_until(lambda e=expected: abs(chromium.zoom() - e) < 1e-3, 5), (line, chromium.zoom())
-    assert d.wait() == 0
+    trace = replay_zooms(env, tmp_path, chromium)
     assert chromium.zoom() == pytest.approx(1.1)
 
     # Another window in front: the same performance must not zoom Chromium.

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.desktop.conftest import Chromium, session_bus, stop_process, wait_until, wayland_env
+from tests.desktop.conftest import Chromium, replay_zooms, session_bus, stop_process, wait_until, wayland_env
 
 PORTAL = "/usr/libexec/xdg-desktop-portal"
 #: KDE's backend is started by Plasma (not by D-Bus activation), so the test starts it; Debian puts it here
@@ -170,22 +170,13 @@ def test_doctor_under_kwin_round_trips_a_key_through_the_portal_and_sees_its_win
 def test_the_daemon_zooms_a_real_chromium_on_kde_knowing_it_is_in_front(kwin, tmp_path):
     """`gesturectl run` end to end: gestures from a trace, Chrome's app rule matched through the KWin script,
     Ctrl+= and Ctrl+- through the KDE portal."""
-    from gesturectl.synth.puppet import DEMO_ZOOM_SCRIPT
-    from tests.daemon_helpers import Daemon, write_trace
 
     if kwin.portal_backend is None or kwin.portal_backend.poll() is not None or not os.path.exists(PORTAL):
         pytest.skip("needs xdg-desktop-portal, xdg-desktop-portal-kde and qtwayland5 (apt-get install them)")
     c = kwin.chromium("daemon")
     try:
         assert wait_until(lambda: c.evaluate("document.hasFocus()"), 15)
-        trace = tmp_path / "zoom.jsonl"
-        write_trace(trace, DEMO_ZOOM_SCRIPT)
-        d = Daemon(kwin.env, tmp_path, trace, "--exit-at-end")
-        for gesture, expected in (("zoom_in", 1.1), ("zoom_in", 1.25), ("zoom_out", 1.1)):
-            line = d.next_line()
-            assert f"{gesture} -> {gesture}: sent ctrl+" in line, (line, d.err)
-            assert wait_until(lambda e=expected: abs(c.zoom() - e) < 1e-3, 5), (line, c.zoom())
-        assert d.wait() == 0
+        replay_zooms(kwin.env, tmp_path, c)
         log = (tmp_path / "state" / "gesturectl.log").read_text()
         assert "keyboard backend: portal (a KDE Wayland session (XDG_CURRENT_DESKTOP=KDE)" in log, log
     finally:

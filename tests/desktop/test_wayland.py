@@ -12,9 +12,8 @@ import subprocess
 
 import pytest
 
-from gesturectl.synth.puppet import DEMO_ZOOM_SCRIPT
-from tests.daemon_helpers import Daemon, write_trace
-from tests.desktop.conftest import Chromium, start_sway, wait_until
+from tests.daemon_helpers import Daemon
+from tests.desktop.conftest import Chromium, replay_zooms, start_sway, wait_until
 
 
 def open_chromium(s):
@@ -101,15 +100,7 @@ def test_sway_tells_which_app_is_in_front(sway_session, wl_chromium, monkeypatch
 def test_zoom_in_a_real_chromium_on_sway(sway_session, wl_chromium, tmp_path):
     env = sway_session.env
     assert wl_chromium.zoom() == 1.0
-    trace = tmp_path / "zoom.jsonl"
-    write_trace(trace, DEMO_ZOOM_SCRIPT)
-
-    d = Daemon(env, tmp_path, trace, "--exit-at-end")
-    for gesture, expected in (("zoom_in", 1.1), ("zoom_in", 1.25), ("zoom_out", 1.1)):
-        line = d.next_line()
-        assert f"{gesture} -> {gesture}: sent ctrl+" in line, (line, d.err)
-        assert wait_until(lambda e=expected: abs(wl_chromium.zoom() - e) < 1e-3, 5), (line, wl_chromium.zoom())
-    assert d.wait() == 0
+    trace = replay_zooms(env, tmp_path, wl_chromium)
     log = (tmp_path / "state" / "gesturectl.log").read_text()
     assert "keyboard backend: wayland (a Wayland session" in log, log
     assert wl_chromium.zoom() == pytest.approx(1.1)
