@@ -93,6 +93,7 @@ class Engine:
         self._make_estimator = make_estimator
         self._pose_settings = pose_settings
         self._estimator: PoseEstimator | None = None
+        self._recheck_scale = 1.0  # the daemon's pace (see pace())
         self.gestures = gestures
         self.dispatcher = dispatcher
         self.sink = sink
@@ -145,6 +146,7 @@ class Engine:
         if pose_settings != self._pose_settings:
             self._pose_settings = pose_settings
             self._estimator = new_estimator
+            self._apply_recheck()
             self._build_error = None
 
     def command(self, command: Command, by: PausedBy) -> PauseState:
@@ -173,11 +175,14 @@ class Engine:
 
     def pace(self, recheck_scale: float) -> None:
         """Let the pose stage re-find people `recheck_scale` times less often than its settings say (while
-        the daemon only watches); 1 restores the configured rate."""
-        est = self._estimator
-        set_recheck = getattr(est, "set_recheck_s", None)
+        the daemon only watches); 1 restores the configured rate. A model built or reloaded later gets it too."""
+        self._recheck_scale = recheck_scale
+        self._apply_recheck()
+
+    def _apply_recheck(self) -> None:
+        set_recheck = getattr(self._estimator, "set_recheck_s", None)
         if set_recheck is not None:
-            set_recheck(self._pose_settings.recheck_s * recheck_scale)
+            set_recheck(self._pose_settings.recheck_s * self._recheck_scale)
 
     def process(self, captured: Captured) -> list[Outcome]:
         self._check_time(captured.item.t)
@@ -241,6 +246,7 @@ class Engine:
             raise self._build_error[1]
         try:
             self._estimator = self._make_estimator(self._pose_settings, self.timer)
+            self._apply_recheck()
         except GesturectlError as e:
             self._build_error = (now, e)
             raise

@@ -262,3 +262,38 @@ def test_status_with_gestures_reports_the_progress_of_the_last_frame(tmp_path):
     assert pause["blocking"]["value"] == pytest.approx(-1.1, abs=0.1)
     text = format_gestures(reply["gestures"])
     assert "pause" in text and "left_wrist right of right_wrist by > 0.10 (is -1." in text
+
+
+def test_the_pace_reaches_a_pose_model_built_or_reloaded_after_it_was_set(tmp_path):
+    """Watching re-finds people 4x less often: a model built on the first frame, or by a reload, gets that too."""
+    import numpy as np
+
+    from gesturectl.pose.settings import PoseSettings
+
+    built = []
+
+    class Est:
+        last_roi = None
+
+        def __init__(self, settings):
+            self.recheck_s = settings.recheck_s
+            built.append(self)
+
+        def set_recheck_s(self, seconds):
+            self.recheck_s = seconds
+
+        def estimate(self, frame):
+            return None
+
+        def reset(self):
+            pass
+
+    h = Harness(tmp_path, "pose: {recheck_s: 0.5}\n", make_estimator=lambda s, t: Est(s))
+    engine = h.daemon.engine
+    engine.pace(4.0)
+    engine.process(Captured(Frame(np.zeros((48, 64, 3), np.uint8), 0.0, 0), 0.0))
+    assert [e.recheck_s for e in built] == [2.0]
+    engine.replace(engine.gestures, engine.dispatcher, PoseSettings(recheck_s=1.0))
+    assert [e.recheck_s for e in built] == [2.0, 4.0]
+    engine.pace(1.0)
+    assert built[-1].recheck_s == 1.0
