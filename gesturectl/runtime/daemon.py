@@ -26,7 +26,7 @@ from gesturectl.gestures.pipeline import GestureStage
 from gesturectl.people.stage import PeopleStage
 from gesturectl.runtime.capture import Capture, Captured, LatestSlot, SourceEvent
 from gesturectl.runtime.engine import Engine, Outcome
-from gesturectl.runtime.pacing import Mode, Pacer, PaceSettings, Seen
+from gesturectl.runtime.pacing import Pacer, PaceSettings, Seen
 from gesturectl.runtime.status import Status, quantiles_ms
 from gesturectl.runtime.view import Meter, View, ViewSlot
 from gesturectl.sources.base import FrameSource
@@ -305,7 +305,7 @@ class Daemon:
         before, pause = self.pacer.mode, self.engine.pause
         seen = Seen(captured.wall, self._in_view, self.engine.underway, pause.by, self._view is not None)
         mode = self.pacer.observe(seen)
-        if mode is Mode.IDLE:
+        if self.pacer.motion_gated:  # the next frames are compared with this one
             self._motion.seen(captured.item.image)
         if mode is not before:
             self.engine.pace(self.pacer.recheck_scale)
