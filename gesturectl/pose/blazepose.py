@@ -6,7 +6,8 @@
                                      LandmarkModel(crop of Roi) ──RawLandmarks──▶ Pose
                                      (pose score < min_presence: drop the ROI, detect again)
 
-In a video the detector runs only when the person is lost; otherwise the ROI follows the
+In a video the detector runs when the person is lost and to re-check the track (every `recheck_s`,
+backed off up to 4× while the tracked person is alone in view); otherwise the ROI follows the
 landmarks of the previous frame, which is both faster and steadier. The two alignment points
 that place the next ROI pass through a One Euro filter first (in units of the ROI's side; a
 very low cutoff when still, opening fast with motion, as MediaPipe does for its auxiliary
@@ -48,6 +49,9 @@ CANDIDATE_SCORE = 0.5
 ROI_FILTER = (0.01, 10.0, 1.0)
 # A tracked ROI whose centre is this fraction of a side away from the tracked person's detection is re-seeded.
 DRIFT_FRACTION = 0.2
+# A re-check that finds the tracked person alone and on track doubles the time to the next one, up to this many
+# times `recheck_s`; anyone else in view, a drifted crop or a lost track brings it back to `recheck_s`.
+RECHECK_BACKOFF_MAX = 4
 
 
 class PersonDetector:
@@ -58,11 +62,12 @@ class PersonDetector:
         self._anchors = ssd_anchors()
         self._min_score = min_score
         self._nms_iou = nms_iou
+        self._input = np.empty((1, DETECTOR_INPUT, DETECTOR_INPUT, 3), np.float32)  # reused every call
 
     def __call__(self, image_bgr: np.ndarray) -> list[Detection]:
         h, w = image_bgr.shape[:2]
         roi, padding = letterbox_roi(w, h)
-        x = crop_tensor(image_bgr, roi, DETECTOR_INPUT, (-1.0, 1.0), zero_border=True)
+        x = crop_tensor(image_bgr, roi, DETECTOR_INPUT, (-1.0, 1.0), zero_border=True, out=self._input)
         out = self._model(x)
         regressors, logits = out["Identity"][0], out["Identity_1"][0, :, 0]
         boxes, kps = decode_boxes(regressors, self._anchors, DETECTOR_INPUT)
@@ -75,9 +80,10 @@ class LandmarkModel:
 
     def __init__(self, model: OnnxModel) -> None:
         self._model = model
+        self._input = np.empty((1, LANDMARK_INPUT, LANDMARK_INPUT, 3), np.float32)  # reused every frame
 
     def __call__(self, image_bgr: np.ndarray, roi: Roi) -> RawLandmarks:
-        x = crop_tensor(image_bgr, roi, LANDMARK_INPUT, (0.0, 1.0), zero_border=False)
+        x = crop_tensor(image_bgr, roi, LANDMARK_INPUT, (0.0, 1.0), zero_border=False, out=self._input)
         out = self._model(x)
         return decode_landmarks(out["Identity"][0], float(out["Identity_1"].ravel()[0]), out["Identity_3"][0], roi)
 
@@ -119,6 +125,8 @@ class BlazePoseEstimator:
         self._roi_scale: float | None = None
         self._anchor: Roi | None = None  # the tracked person as the detector last saw them
         self._anchor_t: float | None = None
+        self._backoff = 1  # re-check interval multiplier: grows while the tracked person is alone in view
+        self._alone = False  # the detector's last look saw at most one person
         self.last_roi: Roi | None = None  # for drawing and debugging only
 
     @classmethod
@@ -141,7 +149,16 @@ class BlazePoseEstimator:
     def reset(self) -> None:
         self._roi = None
         self._anchor = self._anchor_t = None
+        self._backoff = 1
         self._reset_filter()
+
+    def _recheck_due(self, t: float) -> bool:
+        """Whether this frame re-finds the tracked person: every `recheck_s` (the daemon's pace may lengthen it),
+        backed off while they are alone and on track, never longer apart than the backoff's cap."""
+        if self._anchor_t is None:
+            return True
+        cap = max(self._recheck_s, self._settings.recheck_s * RECHECK_BACKOFF_MAX)
+        return t - self._anchor_t >= min(self._recheck_s * self._backoff, cap)
 
     def estimate(self, frame: Frame) -> Pose | None:
         image = frame.image
@@ -151,7 +168,8 @@ class BlazePoseEstimator:
         if roi is None:
             roi = self._detect(image, frame.t)
             self._reset_filter()
-        elif self._anchor_t is None or frame.t - self._anchor_t >= self._recheck_s:
+            self._backoff = 1
+        elif self._recheck_due(frame.t):
             roi = self._recheck(image, roi, frame.t)
         if roi is None:
             self._roi = None
@@ -160,6 +178,7 @@ class BlazePoseEstimator:
         if lm is not None and lm.pose_score < self._settings.min_presence and tracked:
             roi = self._detect(image, frame.t, near=self._anchor)  # lost: look again in this same frame
             self._reset_filter()
+            self._backoff = 1
             lm = self._run_landmarks(image, roi) if roi is not None else None
         if lm is None or roi is None or lm.pose_score < self._settings.min_presence:
             self._roi = None
@@ -188,6 +207,7 @@ class BlazePoseEstimator:
         """ROI of the person to follow: the one nearest `near` (the tracked person) if given and
         still there, else the largest and most central. It becomes the track's anchor."""
         dets = self._timer.record("detector", lambda: self._detector(image))
+        self._alone = len(dets) <= 1
         h, w = image.shape[:2]
         roi = nearest_roi([roi_from_detection(d, w, h) for d in dets], near) if near is not None else None
         if roi is None:
@@ -203,8 +223,11 @@ class BlazePoseEstimator:
         anchor = self._detect(image, t, near=prev if prev is not None else roi)
         if anchor is None or (prev is not None and nearest_roi([anchor], prev) is None):
             self._anchor = prev  # the tracked person is not detected now: trust the landmarks
+            self._backoff = 1
             return roi
         if math.hypot(anchor.cx - roi.cx, anchor.cy - roi.cy) > DRIFT_FRACTION * anchor.size:
             self._reset_filter()
+            self._backoff = 1
             return anchor
+        self._backoff = min(2 * self._backoff, RECHECK_BACKOFF_MAX) if self._alone else 1
         return roi

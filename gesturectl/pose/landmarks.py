@@ -64,14 +64,14 @@ def refine_with_heatmap(
     cols = np.trunc(xy[:, 0] * hm_w).astype(np.int64)  # truncation toward zero, as in C++
     rows = np.trunc(xy[:, 1] * hm_h).astype(np.int64)
     inside = (cols >= 0) & (cols < hm_w) & (rows >= 0) & (rows < hm_h)
-    # Windows are cut from a copy padded with -inf logits (zero confidence), which equals shrinking
-    # them at the edges; the sigmoid is taken on the K windows only, not the whole map.
-    padded = np.full((hm_h + 2 * half, hm_w + 2 * half, k), -np.inf)
-    padded[half : half + hm_h, half : half + hm_w] = heatmap
+    # Only the K windows are read (K·kernel² cells, not the whole map): cells past the map's edge count
+    # as zero confidence, which equals shrinking the windows there, as MediaPipe does.
     offs = np.arange(-half, half + 1)
     r = np.clip(rows, 0, hm_h - 1)[:, None, None] + offs[None, :, None]  # (K, kernel, 1)
     c = np.clip(cols, 0, hm_w - 1)[:, None, None] + offs[None, None, :]  # (K, 1, kernel)
-    win = sigmoid(padded[r + half, c + half, np.arange(k)[:, None, None]])  # (K, kernel, kernel)
+    on_map = (r >= 0) & (r < hm_h) & (c >= 0) & (c < hm_w)  # (K, kernel, kernel)
+    cells = heatmap[np.clip(r, 0, hm_h - 1), np.clip(c, 0, hm_w - 1), np.arange(k)[:, None, None]]
+    win = np.where(on_map, sigmoid(cells.astype(np.float64)), 0.0)  # (K, kernel, kernel)
     total = win.sum(axis=(1, 2))
     peaks = np.where(inside, win.max(axis=(1, 2)), 0.0).astype(np.float32)
     use = inside & (peaks >= min_conf) & (total > 0)
