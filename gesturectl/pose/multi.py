@@ -13,8 +13,9 @@ The single-person pipeline (`blazepose.py`) follows one ROI and runs the detecto
 its person; this one keeps one ROI per person, so with one person in view it costs about the same (one
 landmark crop per frame plus a finder pass every `recheck_s`, backed off up to 4× while the finder
 sees exactly the people already followed, on track), and every further person adds one landmark crop.
-BlazePose's detector is face-based and proposes one person on most group photos, so the default finder is MoveNet MultiPose (tools/compare_people.py measures both; models/MODELS.md has the
-figures). Track ids are the people stage's business: the scene leaves them unset.
+BlazePose's detector is face-based and proposes one person on most group photos, so the default finder
+is MoveNet MultiPose (tools/compare_people.py measures both; models/MODELS.md has the figures).
+Track ids are the people stage's business: the scene leaves them unset.
 """
 
 from __future__ import annotations
