@@ -136,8 +136,9 @@ class BlazePoseEstimator:
         """Build the pipeline from the bundled, hash-checked models."""
         name = settings.landmark_model_name()
         rt = RuntimeOptions(threads=settings.threads)
+        rare = RuntimeOptions(threads=settings.threads, release_after_run=True)  # runs to find or re-check only
         det = PersonDetector(
-            OnnxModel(verified_path("pose_detection", models), rt), settings.min_detection_score, settings.nms_iou
+            OnnxModel(verified_path("pose_detection", models), rare), settings.min_detection_score, settings.nms_iou
         )
         lm = LandmarkModel(OnnxModel(verified_path(name, models), rt))
         return cls(det, lm, settings, timer)

@@ -110,11 +110,12 @@ class MultiBlazePoseEstimator:
         """Build from the bundled, hash-checked models."""
         name = settings.landmark_model_name()
         rt = RuntimeOptions(threads=settings.threads)
+        rare = RuntimeOptions(threads=settings.threads, release_after_run=True)  # runs every recheck_s at most
         finder: Finder
         if settings.people_finder == "movenet":
-            finder = MoveNetFinder(OnnxModel(verified_path("movenet_multipose", models), rt))
+            finder = MoveNetFinder(OnnxModel(verified_path("movenet_multipose", models), rare))
         else:
-            detector = OnnxModel(verified_path("pose_detection", models), rt)
+            detector = OnnxModel(verified_path("pose_detection", models), rare)
             finder = DetectorFinder(PersonDetector(detector, settings.min_detection_score, settings.nms_iou))
         lm = LandmarkModel(OnnxModel(verified_path(name, models), rt))
         return cls(finder, lm, settings, timer)

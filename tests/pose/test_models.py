@@ -70,3 +70,21 @@ def test_a_manifest_of_the_wrong_shape_is_one_clear_model_error(model_copy, text
     (model_copy / "manifest.json").write_bytes(text.encode("latin-1"))
     with pytest.raises(ModelError, match="manifest"):
         verified_path("pose_landmark_lite", model_copy)
+
+
+def test_a_model_that_hands_its_memory_back_after_each_run_gives_the_same_outputs():
+    """`release_after_run` (the finder and detector) shrinks onnxruntime's arena after each run; the results
+    must not change, run after run."""
+    import numpy as np
+
+    from gesturectl.pose.models import RuntimeOptions
+
+    path = verified_path("pose_detection")
+    kept, released = OnnxModel(path), OnnxModel(path, RuntimeOptions(release_after_run=True))
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        x = rng.uniform(-1, 1, (1, 224, 224, 3)).astype(np.float32)
+        a, b = kept(x), released(x)
+        assert a.keys() == b.keys()
+        for k in a:
+            np.testing.assert_array_equal(a[k], b[k])
