@@ -20,6 +20,7 @@ import sys
 from gesturectl.actions.kwin_windows import KWinWindows
 from gesturectl.actions.wayland_windows import HyprlandWindows, SwayWindows
 from gesturectl.actions.window_base import ActiveWindow, WindowSystem
+from gesturectl.actions.window_retry import RETRY_S, RetryingWindowSystem
 
 __all__ = ["ActiveWindow", "WindowSystem", "select_window_system", "match_app", "foreground_reader"]
 
@@ -231,8 +232,11 @@ def wayland_candidates(env: dict[str, str] | None = None) -> tuple[list[type[Win
     )
 
 
-def select_window_system() -> tuple[WindowSystem, str | None]:
-    """The platform's window system, or a do-nothing one and the reason (to show the user)."""
+def select_window_system(retry: bool = False) -> tuple[WindowSystem, str | None]:
+    """The platform's window system, or a do-nothing one and the reason (to show the user).
+
+    `retry`: when the platform has a window system that cannot be reached yet (the compositor or X server still
+    starting), return one that tries again every few seconds (the daemon) rather than giving up (doctor)."""
     candidates: list[type[WindowSystem]]
     if sys.platform == "win32":
         candidates = [Win32Windows]
@@ -255,11 +259,11 @@ def select_window_system() -> tuple[WindowSystem, str | None]:
             return c(), None
         except Exception as e:
             reasons.append(f"{c.name}: {e}")
-    return WindowSystem(), (
-        "cannot tell which window is in front ("
-        + "; ".join(reasons)
-        + "); bindings with `when: {app: ...}` will not fire"
-    )
+    why = "cannot tell which window is in front (" + "; ".join(reasons) + "); bindings with `when: {app: ...}`"
+    display = os.environ.get("WAYLAND_DISPLAY") or os.environ.get("DISPLAY")
+    if retry and display and sys.platform.startswith("linux"):  # a session that is there, not answering yet
+        return RetryingWindowSystem(candidates), f"{why} will not fire until it can (tried again every {RETRY_S:g} s)"
+    return WindowSystem(), f"{why} will not fire"
 
 
 def match_app(apps, active: ActiveWindow | None, process_name: str | None = None) -> str | None:

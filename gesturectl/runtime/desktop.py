@@ -29,7 +29,7 @@ def desktop_edges(cfg: Config, dry_run: bool) -> tuple[Edges, list[str]]:
     from gesturectl.sources import open_source
 
     notes: list[str] = []
-    windows, why = select_window_system()
+    windows, why = select_window_system(retry=True)
     if why:
         notes.append(
             why if not dry_run else f"{why.split(';')[0]}; dry run: app rules are shown with each action, not checked"
@@ -43,7 +43,7 @@ def desktop_edges(cfg: Config, dry_run: bool) -> tuple[Edges, list[str]]:
     sink = DryRunSink() if dry_run else OsActionSink(keyboard, AppController(windows))
 
     def foreground_for(apps: Mapping[str, AppSpec]):
-        if windows.name == "none":
+        if windows.name == "none" and not getattr(windows, "retrying", False):
             return None if dry_run else (lambda: None)  # dry run: unknown; live: "no app is in front"
         return foreground_reader(apps, windows)
 
