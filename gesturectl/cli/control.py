@@ -40,6 +40,8 @@ def format_status(st: dict) -> str:
     lines.append(f"frames: {st['frames']} processed, {st['dropped_frames']} dropped; uptime {st['uptime_s']:.0f} s")
     if "pace" in st:
         lines.append(f"pace: {st['pace']} ({PACE_WORDS.get(st['pace'], '')})")
+    if "people_in_view" in st:
+        lines.append(people_line(st["people_in_view"], st.get("user"), st.get("user_in_view", False)))
     ev = st.get("last_event")
     if ev:
         what = ev.get("error") or ev.get("result") or (f"skipped: {ev['skipped']}" if ev.get("skipped") else "")
@@ -52,6 +54,17 @@ def format_status(st: dict) -> str:
     if st.get("stage_ms"):
         lines.append("CPU per call: " + ", ".join(f"{k} {v:.1f} ms" for k, v in st["stage_ms"].items()))
     return "\n".join(lines)
+
+
+def people_line(n: int, user: int | None, user_in_view: bool) -> str:
+    """Who is in view and whose gestures count."""
+    if user is None:
+        who = "nobody is in control yet: hold the engage pose to take control" if n else "nobody is in control"
+    elif user_in_view:
+        who = f"person #{user} is in control (only their gestures count)"
+    else:
+        who = f"person #{user} holds control but is out of view (nobody else's gestures count)"
+    return f"people in view: {n or 'none'}; {who}"
 
 
 PACE_WORDS = {

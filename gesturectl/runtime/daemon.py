@@ -102,6 +102,8 @@ class Daemon:
         self._frame_latencies: deque[float] = deque(maxlen=500)  # capture to processed, every processed frame
         self._first_frame_at: float | None = None  # wall-clock time (epoch) of the first processed frame
         self._in_view = False
+        self._people, self._user = 0, None  # people in the last processed frame; the track id in control
+        self._user_seen = False
         self._started = time.monotonic()
         self._view: ViewSlot | None = None  # a preview window's slot, when one is open
         self._meter = Meter()
@@ -139,6 +141,9 @@ class Daemon:
                 uptime_s=round(time.monotonic() - self._started, 1),
                 stage_ms={k: round(v, 2) for k, v in self.engine.timer.ms_per_call().items()},
                 person_in_view=self._in_view,
+                people_in_view=self._people,
+                user=self._user,
+                user_in_view=self._user_seen,
                 pace=self.pacer.mode.value,
                 frame_latency_ms=quantiles_ms(self._frame_latencies),
                 first_frame_at=self._first_frame_at,
@@ -236,9 +241,13 @@ class Daemon:
         if self.pose_error is not None:
             self._pose_failed(None)
         in_view = self.engine.someone_in_view  # anyone, in control or not (they may be about to engage)
+        sel = self.engine.last_selection
         with self._lock:
             self._frames += 1
             came_or_left, self._in_view = in_view != self._in_view, in_view
+            if sel is not None:
+                self._people, self._user = len(sel.scene.people), sel.controlling
+                self._user_seen = sel.pose is not None
         if came_or_left:  # the tray shows "nobody in view"
             self._changed()
         for o in outcomes:

@@ -44,6 +44,9 @@ class Status:
     pace: str = "active"  # which frames are looked at (runtime/pacing.py): active, watch, idle or off
     frame_latency_ms: dict | None = None  # capture to processed, over the last 500 processed frames
     first_frame_at: float | None = None  # when the first frame was processed (seconds since the epoch)
+    people_in_view: int = 0  # people in the last processed frame
+    user: int | None = None  # the track id of the person whose gestures count (who holds the user lock)
+    user_in_view: bool = False  # whether that person is in the last processed frame
 
     def to_dict(self) -> dict:
         return {"ok": True, **asdict(self)}

@@ -297,3 +297,22 @@ def test_the_pace_reaches_a_pose_model_built_or_reloaded_after_it_was_set(tmp_pa
     assert [e.recheck_s for e in built] == [2.0, 4.0]
     engine.pace(1.0)
     assert built[-1].recheck_s == 1.0
+
+
+def test_status_says_who_is_in_view_and_whose_gestures_count(tmp_path):
+    from gesturectl.cli.control import format_status
+
+    h = Harness(tmp_path, "daemon: {idle_fps: 30}\n")
+    st = h.daemon.status()
+    assert (st.people_in_view, st.user) == (0, None)
+    h.feed(GESTURE_SCRIPTS["zoom_in"])
+    st = h.daemon.status()
+    assert st.people_in_view == 1 and st.user is not None and st.user_in_view
+    assert f"people in view: 1; person #{st.user} is in control" in format_status(st.to_dict())
+    for i in range(30):  # the user walks out of view: a second of frames with nobody
+        h.now += 1 / 30
+        h.daemon.process(Captured(PoseSample(h.now, None), h.now))
+    st = h.daemon.status()
+    assert st.people_in_view == 0
+    text = format_status(st.to_dict())
+    assert "people in view: none" in text and ("out of view" in text or "nobody is in control" in text)
