@@ -102,7 +102,8 @@ class Daemon:
         self._frame_latencies: deque[float] = deque(maxlen=500)  # capture to processed, every processed frame
         self._first_frame_at: float | None = None  # wall-clock time (epoch) of the first processed frame
         self._in_view = False
-        self._people, self._user = 0, None  # people in the last processed frame; the track id in control
+        self._people = 0  # people in the last processed frame
+        self._user: int | None = None  # the track id in control
         self._user_seen = False
         self._started = time.monotonic()
         self._view: ViewSlot | None = None  # a preview window's slot, when one is open

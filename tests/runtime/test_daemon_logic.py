@@ -309,7 +309,7 @@ def test_status_says_who_is_in_view_and_whose_gestures_count(tmp_path):
     st = h.daemon.status()
     assert st.people_in_view == 1 and st.user is not None and st.user_in_view
     assert f"people in view: 1; person #{st.user} is in control" in format_status(st.to_dict())
-    for i in range(30):  # the user walks out of view: a second of frames with nobody
+    for _ in range(30):  # the user walks out of view: a second of frames with nobody
         h.now += 1 / 30
         h.daemon.process(Captured(PoseSample(h.now, None), h.now))
     st = h.daemon.status()
