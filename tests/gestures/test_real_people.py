@@ -11,10 +11,8 @@ import sys
 import pytest
 
 from gesturectl.config import load_config
-from gesturectl.gestures.evaluation import Label
 from gesturectl.gestures.pipeline import recognize
-from gesturectl.synth.datasets import msrc12_cases, natops_cases, photo_cases, uav_cases
-from gesturectl.types import Pose
+from gesturectl.synth.datasets import msrc12_cases, natops_cases, photo_cases, retimed, uav_cases
 from tests.conftest import shared_path
 
 SPEC = load_config(None).gestures
@@ -41,16 +39,6 @@ def test_natops_spread_and_fold_wings_fire_the_zooms_and_the_other_signals_nothi
     assert false == []
 
 
-def _at_speed(case, k: float):
-    """The same performance k times as long (k < 1: a faster person), its frames re-timed."""
-    frames = [
-        (t * k, None if p is None else Pose(p.keypoints, p.scores, p.layout, p.image_size, p.presence, p.t * k))
-        for t, p in case.frames
-    ]
-    labels = tuple(Label(lab.gesture, lab.start * k, lab.end * k) for lab in case.labels)
-    return frames, labels
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("k, least", [(0.7, 27), (0.85, 28), (1.2, 29), (1.4, 29)])
 def test_natops_zooms_performed_faster_or_slower_still_fire(k, least):
@@ -60,11 +48,11 @@ def test_natops_zooms_performed_faster_or_slower_still_fire(k, least):
     for c in natops_cases(shared_path("motion/natops_dev/NATOPS_TRAIN.arff")):
         if c.held_out:
             continue
-        frames, labels = _at_speed(c, k)
-        events = recognize(SPEC, frames)
-        for lab in labels:
+        r = retimed(c, k)
+        events = recognize(SPEC, r.frames)
+        for lab in r.labels:
             hits += any(e.gesture == lab.gesture and lab.start <= e.t <= lab.end + 1.0 for e in events)
-        false += [e.gesture for e in events if not any(e.gesture == lab.gesture for lab in labels)]
+        false += [e.gesture for e in events if not any(e.gesture == lab.gesture for lab in r.labels)]
     assert hits >= least
     assert false == []
 
