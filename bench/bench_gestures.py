@@ -3,11 +3,16 @@
 per gesture, on training and held-out subjects (see gesturectl/synth/datasets.py for the split).
 
     python bench/bench_gestures.py [--config my.yaml] [--split test|train|all] [--cache DIR] [--show-fires]
+                                   [--halves] [--tempo 0.7,1.4]
 
 Needs ../shared. Photos (gesture_frames) and the real video become traces through the pose model
 (`gesturectl record`) once and are cached in --cache (default /tmp/gesturectl_bench), outside the repo.
 Latency is from the labelled gesture's end (NATOPS: the wrists' widest/closest moment; photos: the
 pose being in place) to the event.
+
+`--halves` reports the training subjects as two halves (every second training subject of each dataset,
+`training_halves`): choose on one, check on the other. `--tempo` also reports every selection performed
+faster or slower (each recording re-timed by the factor: 0.7 is a person 30% faster).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from gesturectl.config import load_config
 from gesturectl.gestures.evaluation import Score, score_trace
 from gesturectl.gestures.pipeline import recognize
-from gesturectl.synth.datasets import LOADERS, Case, photo_cases, trace_cases
+from gesturectl.synth.datasets import LOADERS, Case, photo_cases, retimed, trace_cases, training_halves
 
 TOLERANCE_S = {"gesture_frames": 2.0}  # a held photo: the event may come any time while it is held (2 s)
 # ["--config", path] when --config is given: the photos and the video are recorded with its pose settings
@@ -145,6 +150,22 @@ def report(title: str, cases: list[Case], res: dict, show_fires: bool) -> dict:
     return summary
 
 
+def selections(cases: list[Case], split: str, halves: bool) -> list[tuple[str, str, list[Case]]]:
+    """(key, title, cases) to report: the training subjects (or their two halves) and/or the held-out ones."""
+    out = []
+    if split in ("train", "all"):
+        train = [c for c in cases if not c.held_out]
+        if halves:
+            half = training_halves(train)
+            for h in ("A", "B"):
+                out.append((f"train_{h}", f"training subjects, half {h}", [c for c in train if half[c.name] == h]))
+        else:
+            out.append(("train", "training subjects (tuning)", train))
+    if split in ("test", "all"):
+        out.append(("test", "held-out subjects (report)", [c for c in cases if c.held_out]))
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--config", type=Path, default=None, help="a gesturectl config (default: the bundled defaults)")
@@ -154,6 +175,8 @@ def main() -> int:
     ap.add_argument("--datasets", default="", help="comma-separated subset (msr_action3d,msrc12,natops,...)")
     ap.add_argument("--show-fires", action="store_true", help="list every event on a negative")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    ap.add_argument("--halves", action="store_true", help="training subjects as two halves (A, B)")
+    ap.add_argument("--tempo", default="", help="comma-separated re-timing factors, e.g. 0.7,0.85,1.2,1.4")
     args = ap.parse_args()
     if not args.shared.exists():
         print(f"{args.shared}: not found (the real data lives in ../shared)", file=sys.stderr)
@@ -166,11 +189,13 @@ def main() -> int:
     cases = all_cases(args.shared, args.cache, only)
     t1 = time.perf_counter()
     out = {}
-    splits = {"train": [False], "test": [True], "all": [False, True]}[args.split]
-    for held in splits:
-        sel = [c for c in cases if c.held_out == held]
-        title = "held-out subjects (report)" if held else "training subjects (tuning)"
-        out["test" if held else "train"] = report(title, sel, evaluate(spec, sel), args.show_fires)
+    tempos = [1.0] + [float(k) for k in args.tempo.split(",") if k]
+    for key, title, sel in selections(cases, args.split, args.halves):
+        for k in tempos:
+            timed = sel if k == 1.0 else [retimed(c, k) for c in sel]
+            name = key if k == 1.0 else f"{key}@x{k:g}"
+            shown = title if k == 1.0 else f"{title}, performed x{k:g} as long"
+            out[name] = report(shown, timed, evaluate(spec, timed), args.show_fires)
     print(f"\n(loaded in {t1 - t0:.1f} s, recognized in {time.perf_counter() - t1:.1f} s)", file=sys.stderr)
     if args.json:
         args.json.write_text(json.dumps(out, indent=1, default=str))

@@ -19,7 +19,7 @@ command vocabularies (MSRC-12, NATOPS 1-3 and 6, UAV-GESTURE, the other photo cl
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gesturectl.gestures.evaluation import Label
@@ -140,6 +140,32 @@ def trace_cases(traces: list[Path], dataset: str = "video") -> Iterator[Case]:
     for p in traces:
         _, it = read_trace(p)
         yield Case(dataset, p.stem, "everyday", p.stem, "everyday", True, list(it))
+
+
+def retimed(case: Case, k: float) -> Case:
+    """The same recording performed k times as long (k < 1: a faster person): every frame's time and
+    every label scaled by k, so one recording stands for people of other tempos."""
+    if k <= 0:
+        raise ValueError(f"k must be > 0, got {k}")
+    frames: Frames = [
+        (t * k, None if p is None else Pose(p.keypoints, p.scores, p.layout, p.image_size, p.presence, p.t * k))
+        for t, p in case.frames
+    ]
+    labels = tuple(Label(lab.gesture, lab.start * k, lab.end * k) for lab in case.labels)
+    return replace(case, frames=frames, labels=labels)
+
+
+def training_halves(cases: list[Case]) -> dict[str, str]:
+    """Case name -> "A" or "B": the training subjects of each dataset split again by the held-out rule
+    (every second one in sorted order is B), for choosing on one half and checking on the other."""
+    halves = {}
+    for dataset in sorted({c.dataset for c in cases if not c.held_out}):
+        subjects = sorted({c.subject for c in cases if c.dataset == dataset and not c.held_out})
+        b = set(subjects[1::2])
+        for c in cases:
+            if c.dataset == dataset and not c.held_out:
+                halves[c.name] = "B" if c.subject in b else "A"
+    return halves
 
 
 #: dataset name -> (path under ../shared, loader)

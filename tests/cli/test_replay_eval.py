@@ -103,7 +103,7 @@ def test_bundled_demo_trace_regression():
         ("zoom_in", "paused"),
         ("pause", None),
     ]
-    assert [round(r["t"], 1) for r in recs] == [3.1, 6.5, 8.1, 11.6, 14.6, 18.0, 21.4, 24.8]
+    assert [round(r["t"], 1) for r in recs] == [3.0, 6.4, 8.1, 11.6, 14.6, 18.0, 21.3, 24.8]
 
 
 def test_explain_names_the_near_miss_and_its_value(tmp_path):

@@ -168,3 +168,18 @@ def test_a_long_dropout_resets_a_hold_in_progress():
     short = [(t, None if 2.6 <= t < 2.7 else p) for t, p in stream]  # 0.1 s lost: the hold starts again
     assert recognize(SPEC, short) == []
     assert [e.gesture for e in recognize(SPEC, stream)] == ["open_app"]
+
+
+@pytest.mark.parametrize("fps", [15.0, 30.0])
+def test_a_zoom_out_whose_hands_sweep_past_each_other_fires(fps):
+    """Folding the arms in, some people carry the hands past each other (a NATOPS fold wings ends with the wrists
+    crossed, 1 sw apart): the hands have closed in all the same."""
+    script = [
+        M("rest", 1),
+        M("hands_apart", 1),
+        M("hands_apart", 0.4),
+        M("hands_crossed", 0.4),
+        M("hands_crossed", 0.15),
+        M("rest", 1),
+    ]
+    assert [e.gesture for e in _events(script, fps=fps, seed=3, noise_px=1.0)] == ["zoom_out"]

@@ -6,11 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from gesturectl.gestures.evaluation import Label
 from gesturectl.gestures.features import body_points
-from gesturectl.synth.datasets import every_second, natops_cases
+from gesturectl.synth.datasets import Case, every_second, natops_cases, retimed, training_halves
 from gesturectl.synth.msrc12 import msrc_to_poses, parse_name, read_sequence, read_tagstream
 from gesturectl.synth.natops import natops_to_poses, read_arff, wrist_gap_extreme_s
 from gesturectl.synth.uav import read_uav, subject_of, uav_to_poses
+from gesturectl.types import Pose
 from tests.conftest import shared_path
 
 
@@ -96,3 +98,23 @@ def test_uav_lost_points_are_missing_and_the_subject_faces_the_camera():
 
 def test_every_second_subject_is_held_out():
     assert every_second(["s03", "s01", "s02", "s01"]) == {"s02"}
+
+
+def _case(dataset: str, subject: str, held_out: bool = False) -> Case:
+    pose = Pose(np.zeros((17, 2)), np.ones(17), "coco17", (640, 480), 1.0, 2.0)
+    labels = (Label("zoom_in", 1.0, 2.0),)
+    return Case(dataset, subject, "a", f"{dataset}_{subject}", "command", held_out, [(2.0, pose), (3.0, None)], labels)
+
+
+def test_retimed_scales_every_frame_time_and_label():
+    slow = retimed(_case("natops", "i00"), 1.5)
+    assert [t for t, _ in slow.frames] == [3.0, 4.5]
+    assert slow.frames[0][1] is not None and slow.frames[0][1].t == 3.0 and slow.frames[1][1] is None
+    assert slow.labels == (Label("zoom_in", 1.5, 3.0),)
+    with pytest.raises(ValueError):
+        retimed(slow, 0.0)
+
+
+def test_training_halves_split_each_datasets_training_subjects_again():
+    cases = [_case("msr", s) for s in ("s05", "s01", "s03")] + [_case("uav", "S1"), _case("uav", "S4", held_out=True)]
+    assert training_halves(cases) == {"msr_s01": "A", "msr_s03": "B", "msr_s05": "A", "uav_S1": "A"}
