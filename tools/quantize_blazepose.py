@@ -3,7 +3,7 @@
 
     python tools/quantize_blazepose.py [--shared ../shared] [--out models] [--models lite full detector]
         [--format qdq|qoperator|dynamic] [--calibrate percentile|minmax|entropy] [--quantize-heads]
-        [--round nearest|gptq] [--float-second-stage] [--all-int8] [--quantize-heads]
+        [--round nearest|gptq] [--float-second-stage] [--float-decoder] [--all-int8] [--quantize-heads]
 
 Calibration inputs are the tensors gesturectl's own float pipeline feeds the models (`BlazePoseEstimator`
 in tracking mode, so `crop_tensor` of the ROI the pipeline chose): every frame of
@@ -65,6 +65,8 @@ FLOAT_SPANS = (
 # The second stage (128→64 px, from re_lu_6 up to the second residual add; the same names in lite and full):
 # kept float by `--float-second-stage` (the lite recipes of models/MODELS.md).
 SECOND_STAGE = (("model_1/model/re_lu_6/Relu6", "model_1/model/add_1/add"),)
+# The heatmap decoder (from re_lu_32 to the last upsampling add, 8→64 px): kept float by `--float-decoder`.
+DECODER = (("model_1/model/re_lu_32/Relu6", "model_1/model/add_11/add"),)
 #: every how many calibration tensors the GPTQ rounding reads (half of them: the Hessians converge well before)
 ROUND_STEP = 2
 #: --calibrate choice -> onnxruntime's CalibrationMethod member
@@ -251,9 +253,11 @@ def main() -> int:
     ap.add_argument("--quantize-heads", action="store_true", help="quantize the output heads too")
     ap.add_argument("--all-int8", action="store_true", help="quantize the float spans (FLOAT_SPANS) too")
     ap.add_argument("--float-second-stage", action="store_true", help="keep the second stage float as well")
+    ap.add_argument("--float-decoder", action="store_true", help="keep the heatmap decoder float as well")
     ap.add_argument("--round", choices=["nearest", "gptq"], default="nearest", help="how weights are rounded")
     args = ap.parse_args()
-    spans = () if args.all_int8 else FLOAT_SPANS + (SECOND_STAGE if args.float_second_stage else ())
+    extra = (SECOND_STAGE if args.float_second_stage else ()) + (DECODER if args.float_decoder else ())
+    spans = () if args.all_int8 else FLOAT_SPANS + extra
     recipe = Recipe(args.format, args.calibrate, not args.quantize_heads, spans, args.round)
     if not (args.shared / VIDEO).is_file():
         raise SystemExit(f"calibration media not found: {args.shared / VIDEO} (set GESTURECTL_SHARED)")
