@@ -3,7 +3,7 @@
 
     python tools/quantize_blazepose.py [--shared ../shared] [--out models] [--models lite full detector]
         [--format qdq|qoperator|dynamic] [--calibrate percentile|minmax|entropy] [--quantize-heads]
-        [--round nearest|gptq] [--float-second-stage] [--float-decoder] [--all-int8] [--quantize-heads]
+        [--round nearest|gptq] [--float-second-stage] [--float-decoder] [--all-int8]
 
 Calibration inputs are the tensors gesturectl's own float pipeline feeds the models (`BlazePoseEstimator`
 in tracking mode, so `crop_tensor` of the ROI the pipeline chose): every frame of
@@ -16,15 +16,17 @@ figures): static QDQ quantization, activations uint8 with ranges from the 99.999
 calibration tensors, weights int8 per output channel; the last convolution of each output head (landmarks,
 heatmap, presence, world landmarks; the detector's box and score regressors) and the spans of the landmark
 models in `FLOAT_SPANS` stay float. `--round gptq` first rounds the weights onto the int8 grid with error
-feedback (tools/round_weights.py); it made the lite model's weights 4.5× closer to float in effect but did not
-get lite int8 through the accuracy gate (models/MODELS.md). Needs `onnx` (in the test extra); never a runtime
-dependency.
+feedback (tools/round_weights.py): on lite it cut the weights' share of the landmark error from 0.45 to 0.10 px;
+with the second stage and the decoder float too, lite int8 kept the mean OKS but not full int8's tracked
+deviation, at 0.93× the float pipeline's CPU, so it is not bundled (models/MODELS.md). Needs `onnx` (in the
+test extra); never a runtime dependency.
 
 A trap when leaving convolutions float in the middle of an int8 graph: onnxruntime's `WeightBiasQuantization`
 graph transformer (on at every optimisation level, in 1.32.0) quantizes, per tensor, the weights of a float
 Conv that reads a DequantizeLinear output and feeds a QuantizeLinear (through its Relu6 too), at session
 start. With the depthwise convolutions left float that moved the lite model's landmarks by 49 px on average.
-The spans below only start at a graph input or at the model's float end, where it does not apply.
+The spans below sit where it does not apply: each either reads float (first and second stage) or feeds no
+QuantizeLinear (regression branch and heatmap decoder run float to the outputs).
 """
 
 from __future__ import annotations
