@@ -3,7 +3,7 @@
 
     python tools/quantize_blazepose.py [--shared ../shared] [--out models] [--models lite full detector]
         [--format qdq|qoperator|dynamic] [--calibrate percentile|minmax|entropy] [--quantize-heads]
-        [--float-until NODE|none]
+        [--round nearest|gptq] [--float-second-stage] [--float-decoder] [--all-int8]
 
 Calibration inputs are the tensors gesturectl's own float pipeline feeds the models (`BlazePoseEstimator`
 in tracking mode, so `crop_tensor` of the ROI the pipeline chose): every frame of
@@ -15,7 +15,18 @@ The default recipe (`Recipe()`, what models/*_int8.onnx were made with; bench/be
 figures): static QDQ quantization, activations uint8 with ranges from the 99.999th percentile of the
 calibration tensors, weights int8 per output channel; the last convolution of each output head (landmarks,
 heatmap, presence, world landmarks; the detector's box and score regressors) and the spans of the landmark
-models in `FLOAT_SPANS` stay float. Needs `onnx` (in the test extra); never a runtime dependency.
+models in `FLOAT_SPANS` stay float. `--round gptq` first rounds the weights onto the int8 grid with error
+feedback (tools/round_weights.py): on lite it cut the weights' share of the landmark error from 0.45 to 0.10 px;
+with the second stage and the decoder float too, lite int8 kept the mean OKS but not full int8's tracked
+deviation, at 0.93× the float pipeline's CPU, so it is not bundled (models/MODELS.md). Needs `onnx` (in the
+test extra); never a runtime dependency.
+
+A trap when leaving convolutions float in the middle of an int8 graph: onnxruntime's `WeightBiasQuantization`
+graph transformer (on at every optimisation level, in 1.32.0) quantizes, per tensor, the weights of a float
+Conv that reads a DequantizeLinear output and feeds a QuantizeLinear (through its Relu6 too), at session
+start. With the depthwise convolutions left float that moved the lite model's landmarks by 49 px on average.
+The spans below sit where it does not apply: each either reads float (first and second stage) or feeds no
+QuantizeLinear (regression branch and heatmap decoder run float to the outputs).
 """
 
 from __future__ import annotations
@@ -53,6 +64,13 @@ FLOAT_SPANS = (
     ("model_1/model/zero_padding2d/Pad", "model_1/model/add/add"),
     ("model_1/model/re_lu_40/Relu6", "model_1/model/activation_poseflag/Sigmoid"),
 )
+# The second stage (128→64 px, from re_lu_6 up to the second residual add; the same names in lite and full):
+# kept float by `--float-second-stage` (the lite recipes of models/MODELS.md).
+SECOND_STAGE = (("model_1/model/re_lu_6/Relu6", "model_1/model/add_1/add"),)
+# The heatmap decoder (from re_lu_32 to the last upsampling add, 8→64 px): kept float by `--float-decoder`.
+DECODER = (("model_1/model/re_lu_32/Relu6", "model_1/model/add_11/add"),)
+#: every how many calibration tensors the GPTQ rounding reads (half of them: the Hessians converge well before)
+ROUND_STEP = 2
 #: --calibrate choice -> onnxruntime's CalibrationMethod member
 CALIBRATION = {"minmax": "MinMax", "percentile": "Percentile", "entropy": "Entropy"}
 #: bundled model name per command-line choice
@@ -154,12 +172,15 @@ class Recipe:
         float_heads: leave the output heads' last convolutions in float.
         float_spans: (first, last) node pairs; every node from first to last (graph order) stays float. A
             node is named by its full name or by the part before the first ";" (tf2onnx joins fused names).
+        rounding: "nearest" (onnxruntime's own) or "gptq" (tools/round_weights.py, on the convolutions that
+            are quantized).
     """
 
     fmt: str = "qdq"
     calibrate: str = "percentile"
     float_heads: bool = True
     float_spans: tuple[tuple[str, str], ...] = FLOAT_SPANS
+    rounding: str = "nearest"
 
 
 def nodes_between(model_path: Path, first: str, last: str) -> list[str]:
@@ -177,6 +198,12 @@ def nodes_between(model_path: Path, first: str, last: str) -> list[str]:
     return names[index(first) : index(last) + 1]
 
 
+def conv_names(model_path: Path) -> list[str]:
+    import onnx
+
+    return [n.name for n in onnx.load(str(model_path)).graph.node if n.op_type == "Conv"]
+
+
 def quantize(src: Path, dst: Path, tensors: list[np.ndarray], recipe: Recipe = Recipe()) -> Path:
     """Write an int8 copy of `src` to `dst`, calibrated on `tensors` (static formats) or not (dynamic)."""
     from onnxruntime.quantization import (
@@ -192,6 +219,11 @@ def quantize(src: Path, dst: Path, tensors: list[np.ndarray], recipe: Recipe = R
     for first, last in recipe.float_spans:
         skip += nodes_between(src, first, last)
     with tempfile.TemporaryDirectory() as tmp:
+        if recipe.rounding == "gptq" and recipe.fmt != "dynamic":
+            from round_weights import round_model
+
+            convs = [n for n in conv_names(src) if n not in set(skip)]
+            src = round_model(src, Path(tmp) / "rounded.onnx", convs, tensors[::ROUND_STEP])
         prepped = Path(tmp) / "prepped.onnx"
         quant_pre_process(str(src), str(prepped), skip_symbolic_shape=True)
         if recipe.fmt == "dynamic":
@@ -222,8 +254,13 @@ def main() -> int:
     ap.add_argument("--calibrate", choices=sorted(CALIBRATION), default="percentile")
     ap.add_argument("--quantize-heads", action="store_true", help="quantize the output heads too")
     ap.add_argument("--all-int8", action="store_true", help="quantize the float spans (FLOAT_SPANS) too")
+    ap.add_argument("--float-second-stage", action="store_true", help="keep the second stage float as well")
+    ap.add_argument("--float-decoder", action="store_true", help="keep the heatmap decoder float as well")
+    ap.add_argument("--round", choices=["nearest", "gptq"], default="nearest", help="how weights are rounded")
     args = ap.parse_args()
-    recipe = Recipe(args.format, args.calibrate, not args.quantize_heads, () if args.all_int8 else FLOAT_SPANS)
+    extra = (SECOND_STAGE if args.float_second_stage else ()) + (DECODER if args.float_decoder else ())
+    spans = () if args.all_int8 else FLOAT_SPANS + extra
+    recipe = Recipe(args.format, args.calibrate, not args.quantize_heads, spans, args.round)
     if not (args.shared / VIDEO).is_file():
         raise SystemExit(f"calibration media not found: {args.shared / VIDEO} (set GESTURECTL_SHARED)")
     args.out.mkdir(parents=True, exist_ok=True)

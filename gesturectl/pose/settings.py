@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 LANDMARK_MODELS = ("lite", "full")
-# Landmark models with a bundled int8 copy (models/MODELS.md: lite's int8 lost 0.03 mean OKS, so it is not bundled).
+# Landmark models with a bundled int8 copy (models/MODELS.md: no lite recipe kept accuracy and still paid off).
 INT8_MODELS = ("full",)
 
 
