@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Quantize the bundled MoveNet MultiPose to int8 with onnxruntime, calibrated on real frames (dev-time only).
+
+    python tools/quantize_movenet.py [--shared ../shared] [--out models] [--calibrate percentile|minmax|entropy]
+        [--ops Conv ...] [--quantize-heads] [--float-backbone-from NODE]
+
+Calibration inputs are the tensors gesturectl feeds MoveNet (`movenet.letterbox`: int32 [1, 256, 256, 3] RGB,
+the image at the top left): every frame of `media/video/arms_overhead.mp4`, the photos in `media/images` and
+every 4th photo of `media/gesture_frames` (the same media as tools/quantize_blazepose.py). The labelled COCO
+photos (`media/coco`) are never used here: they are the accuracy gate of tools/compare_people.py.
+
+The default recipe (`Recipe()`, what models/movenet_multipose_int8.onnx was made with; models/MODELS.md has
+the figures): static QDQ quantization of the convolutions only (the decoding that follows the heads, the
+int32 input's cast and scaling and every other op stay float), activations uint8 with ranges from the
+99.999th percentile of the calibration tensors, weights int8 per output channel; the six output heads
+(centre, box scale and offset, keypoint heatmap, offset and regression: two small convolutions each, at
+1/4 of the input's resolution) stay float. Needs `onnx` (in the test extra); never a runtime dependency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
+
+from quantize_blazepose import CALIBRATION, photos, video_frames
+
+from gesturectl.pose.models import models_dir, verified_path
+from gesturectl.pose.movenet import letterbox
+
+SHARED = Path(os.environ.get("GESTURECTL_SHARED") or ROOT.parent / "shared")
+VIDEO = Path("media/video/arms_overhead.mp4")
+#: The output heads of the CenterNet-style model (tf2onnx keeps the Keras scope as the node name's prefix).
+#: Calibration inputs whose activations are collected at once (memory, not the result, depends on it).
+CALIBRATION_CHUNK = 16
+HEADS = ("center_0/", "box_scale_0/", "box_offset_0/", "kpt_heatmap_0/", "kpt_offset_0/", "kpt_regress_0/")
+
+
+def calibration_inputs(shared: Path) -> list[np.ndarray]:
+    """The MoveNet inputs gesturectl builds from the calibration media (never `media/coco`)."""
+    images = list(video_frames(shared / VIDEO)) + photos(shared)
+    return [letterbox(img)[0] for img in images]
+
+
+class ChunkedReader:
+    """onnxruntime's CalibrationDataReader over input tensors, in chunks of at most `CALIBRATION_CHUNK` (its
+    `CalibStridedMinMax` option walks them with `set_range`; the stride must divide their number)."""
+
+    def __init__(self, input_name: str, tensors: list[np.ndarray]) -> None:
+        self._feeds = [{input_name: t} for t in tensors]
+        self.stride = max(d for d in range(1, CALIBRATION_CHUNK + 1) if len(tensors) % d == 0)
+        self._todo = iter(self._feeds)
+
+    def __len__(self) -> int:
+        return len(self._feeds)
+
+    def set_range(self, start_index: int, end_index: int) -> None:
+        self._todo = iter(self._feeds[start_index:end_index])
+
+    def get_next(self) -> dict[str, np.ndarray] | None:
+        return next(self._todo, None)
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How MoveNet is quantized.
+
+    Attributes:
+        calibrate: how activation ranges are taken: "percentile" (99.999% of the histogram), "minmax" or
+            "entropy".
+        ops: the op types quantized (onnxruntime's default list would also quantize the float decoding
+            after the heads: its Mul, Concat, Gather and the like).
+        float_heads: leave the six output heads (two convolutions each) in float.
+        float_until: when set, every node up to this one (graph order) stays float as well.
+    """
+
+    calibrate: str = "percentile"
+    ops: tuple[str, ...] = ("Conv",)
+    float_heads: bool = True
+    float_until: str | None = None
+
+
+def float_nodes(model_path: Path, recipe: Recipe) -> list[str]:
+    """Names of the nodes the recipe leaves in float."""
+    import onnx
+
+    names = [n.name for n in onnx.load(str(model_path)).graph.node]
+    keep: list[str] = []
+    if recipe.float_heads:
+        keep += [n for n in names if any(h in n for h in HEADS)]
+    if recipe.float_until:
+        hits = [i for i, n in enumerate(names) if recipe.float_until in n]
+        if not hits:
+            raise SystemExit(f"{model_path.name} has no node named like {recipe.float_until!r}")
+        keep += names[: hits[0] + 1]
+    return keep
+
+
+def quantize(src: Path, dst: Path, tensors: list[np.ndarray], recipe: Recipe = Recipe()) -> Path:
+    """Write an int8 copy of `src` to `dst`, calibrated on `tensors`."""
+    from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    reader = ChunkedReader("input", tensors)
+    with tempfile.TemporaryDirectory() as tmp:
+        prepped = Path(tmp) / "prepped.onnx"
+        quant_pre_process(str(src), str(prepped), skip_symbolic_shape=True)
+        quantize_static(
+            str(prepped),
+            str(dst),
+            reader,
+            quant_format=QuantFormat.QDQ,
+            op_types_to_quantize=list(recipe.ops),
+            activation_type=QuantType.QUInt8,
+            weight_type=QuantType.QInt8,
+            per_channel=True,
+            calibrate_method=getattr(CalibrationMethod, CALIBRATION[recipe.calibrate]),
+            nodes_to_exclude=float_nodes(src, recipe),
+            # histograms of a few inputs at a time, merged: all activations of every input at once take > 16 GB
+            extra_options={"CalibStridedMinMax": reader.stride},
+        )
+    return dst
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--shared", type=Path, default=SHARED)
+    ap.add_argument("--out", type=Path, default=models_dir())
+    ap.add_argument("--name", default="movenet_multipose_int8.onnx", help="output file name in --out")
+    ap.add_argument("--calibrate", choices=sorted(CALIBRATION), default="percentile")
+    ap.add_argument("--ops", nargs="+", default=list(Recipe.ops), help="op types to quantize")
+    ap.add_argument("--quantize-heads", action="store_true", help="quantize the six output heads too")
+    ap.add_argument("--float-until", default=None, help="keep every node up to this one (name part) in float")
+    args = ap.parse_args()
+    if not (args.shared / VIDEO).is_file():
+        raise SystemExit(f"calibration media not found: {args.shared / VIDEO} (set GESTURECTL_SHARED)")
+    recipe = Recipe(args.calibrate, tuple(args.ops), not args.quantize_heads, args.float_until)
+    tensors = calibration_inputs(args.shared)
+    args.out.mkdir(parents=True, exist_ok=True)
+    dst = quantize(verified_path("movenet_multipose"), args.out / args.name, tensors, recipe)
+    print(f"{dst}: {dst.stat().st_size} bytes, {recipe}, calibrated on {len(tensors)} real inputs")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
