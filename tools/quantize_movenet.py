@@ -80,13 +80,14 @@ class Recipe:
         ops: the op types quantized (onnxruntime's default list would also quantize the float decoding
             after the heads: its Mul, Concat, Gather and the like).
         float_heads: leave the six output heads (two convolutions each) in float.
-        float_until: when set, every node up to this one (graph order) stays float as well.
+        float_spans: (first, last) pairs; every node from first to last (graph order) stays float. A
+            node is named by any part of its name (tf2onnx keeps TensorFlow's scopes in them).
     """
 
     calibrate: str = "percentile"
     ops: tuple[str, ...] = ("Conv",)
     float_heads: bool = True
-    float_until: str | None = None
+    float_spans: tuple[tuple[str, str], ...] = ()
 
 
 def float_nodes(model_path: Path, recipe: Recipe) -> list[str]:
@@ -97,11 +98,15 @@ def float_nodes(model_path: Path, recipe: Recipe) -> list[str]:
     keep: list[str] = []
     if recipe.float_heads:
         keep += [n for n in names if any(h in n for h in HEADS)]
-    if recipe.float_until:
-        hits = [i for i, n in enumerate(names) if recipe.float_until in n]
+
+    def index(part: str) -> int:
+        hits = [i for i, n in enumerate(names) if part in n]
         if not hits:
-            raise SystemExit(f"{model_path.name} has no node named like {recipe.float_until!r}")
-        keep += names[: hits[0] + 1]
+            raise SystemExit(f"{model_path.name} has no node named like {part!r}")
+        return hits[0]
+
+    for first, last in recipe.float_spans:
+        keep += names[index(first) : index(last) + 1]
     return keep
 
 
@@ -139,11 +144,18 @@ def main() -> int:
     ap.add_argument("--calibrate", choices=sorted(CALIBRATION), default="percentile")
     ap.add_argument("--ops", nargs="+", default=list(Recipe.ops), help="op types to quantize")
     ap.add_argument("--quantize-heads", action="store_true", help="quantize the six output heads too")
-    ap.add_argument("--float-until", default=None, help="keep every node up to this one (name part) in float")
+    ap.add_argument(
+        "--float-span",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("FIRST", "LAST"),
+        help="keep the nodes from FIRST to LAST (parts of node names, graph order) in float; repeatable",
+    )
     args = ap.parse_args()
     if not (args.shared / VIDEO).is_file():
         raise SystemExit(f"calibration media not found: {args.shared / VIDEO} (set GESTURECTL_SHARED)")
-    recipe = Recipe(args.calibrate, tuple(args.ops), not args.quantize_heads, args.float_until)
+    recipe = Recipe(args.calibrate, tuple(args.ops), not args.quantize_heads, tuple(map(tuple, args.float_span)))
     tensors = calibration_inputs(args.shared)
     args.out.mkdir(parents=True, exist_ok=True)
     dst = quantize(verified_path("movenet_multipose"), args.out / args.name, tensors, recipe)
