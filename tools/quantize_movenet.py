@@ -14,7 +14,8 @@ the figures): static QDQ quantization of the convolutions only (the decoding tha
 int32 input's cast and scaling and every other op stay float), activations uint8 with ranges from the
 99.999th percentile of the calibration tensors, weights int8 per output channel; the six output heads
 (centre, box scale and offset, keypoint heatmap, offset and regression: two small convolutions each, at
-1/4 of the input's resolution) stay float. Needs `onnx` (in the test extra); never a runtime dependency.
+1/4 of the input's resolution) and the backbone's first stages (`FLOAT_SPANS`) stay float. Needs `onnx` (in
+the test extra); never a runtime dependency.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ VIDEO = Path("media/video/arms_overhead.mp4")
 #: The output heads of the CenterNet-style model (tf2onnx keeps the Keras scope as the node name's prefix).
 #: Calibration inputs whose activations are collected at once (memory, not the result, depends on it).
 CALIBRATION_CHUNK = 16
+#: The backbone's first stages (the stem and blocks 1-6, 128 to 32 px): 0.2 MB of weights but half the
+#: arithmetic; in int8 MoveNet alone lost 0.064 mean OKS on the labelled photos (models/MODELS.md).
+FLOAT_SPANS = (("model/Conv1_relu/", "block_6_project_BN"),)
 HEADS = ("center_0/", "box_scale_0/", "box_offset_0/", "kpt_heatmap_0/", "kpt_offset_0/", "kpt_regress_0/")
 
 
@@ -87,7 +91,7 @@ class Recipe:
     calibrate: str = "percentile"
     ops: tuple[str, ...] = ("Conv",)
     float_heads: bool = True
-    float_spans: tuple[tuple[str, str], ...] = ()
+    float_spans: tuple[tuple[str, str], ...] = FLOAT_SPANS
 
 
 def float_nodes(model_path: Path, recipe: Recipe) -> list[str]:
@@ -143,6 +147,7 @@ def main() -> int:
     ap.add_argument("--name", default="movenet_multipose_int8.onnx", help="output file name in --out")
     ap.add_argument("--calibrate", choices=sorted(CALIBRATION), default="percentile")
     ap.add_argument("--ops", nargs="+", default=list(Recipe.ops), help="op types to quantize")
+    ap.add_argument("--all-int8", action="store_true", help="quantize the float spans (FLOAT_SPANS) too")
     ap.add_argument("--quantize-heads", action="store_true", help="quantize the six output heads too")
     ap.add_argument(
         "--float-span",
@@ -150,12 +155,14 @@ def main() -> int:
         action="append",
         default=[],
         metavar=("FIRST", "LAST"),
-        help="keep the nodes from FIRST to LAST (parts of node names, graph order) in float; repeatable",
+        help="keep the nodes from FIRST to LAST (parts of node names, graph order) in float instead of "
+        "FLOAT_SPANS; repeatable",
     )
     args = ap.parse_args()
     if not (args.shared / VIDEO).is_file():
         raise SystemExit(f"calibration media not found: {args.shared / VIDEO} (set GESTURECTL_SHARED)")
-    recipe = Recipe(args.calibrate, tuple(args.ops), not args.quantize_heads, tuple(map(tuple, args.float_span)))
+    spans = () if args.all_int8 else tuple(map(tuple, args.float_span)) or FLOAT_SPANS
+    recipe = Recipe(args.calibrate, tuple(args.ops), not args.quantize_heads, spans)
     tensors = calibration_inputs(args.shared)
     args.out.mkdir(parents=True, exist_ok=True)
     dst = quantize(verified_path("movenet_multipose"), args.out / args.name, tensors, recipe)
