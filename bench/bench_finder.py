@@ -3,6 +3,8 @@
 
     python bench/bench_finder.py [--int8 models/movenet_multipose_int8.onnx] [--repeats 3] [--calls 20]
 
+The int8 file is tools/quantize_movenet.py's output (the bundled one when it is in models/manifest.json).
+
 Memory: a fresh process per measurement (float and int8 alternating) loads and runs the daemon's int8 full
 landmark model (so onnxruntime's own code and the int8 kernels are already resident, as in the daemon), reads
 its resident set, loads the finder as the daemon does (one thread, arena shrunk after every run), runs it
@@ -26,10 +28,18 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from gesturectl.errors import ModelError
 from gesturectl.pose.models import OnnxModel, RuntimeOptions, verified_path
 from gesturectl.pose.movenet import letterbox
 
 PHOTO = ROOT.parent / "shared" / "media" / "images" / "three_people.jpg"
+
+
+def int8_path() -> Path:
+    try:
+        return verified_path("movenet_multipose_int8")
+    except ModelError as e:
+        raise SystemExit(f"{e}; make one with tools/quantize_movenet.py and pass it with --int8") from e
 
 
 def rss_mb() -> float:
@@ -85,7 +95,7 @@ def main() -> int:
         return 0
     paths = {
         "float32": verified_path("movenet_multipose"),
-        "int8": args.int8 or verified_path("movenet_multipose_int8"),
+        "int8": args.int8 or int8_path(),
     }
     mem: dict[str, list[float]] = {k: [] for k in paths}
     for _ in range(args.repeats):
