@@ -11,9 +11,8 @@
 
 The single-person pipeline (`blazepose.py`) follows one ROI and runs the detector only to keep it on
 its person; this one keeps one ROI per person, so with one person in view it costs about the same (one
-landmark crop per frame plus a finder pass every `recheck_s`), and every further person adds one landmark
-crop. Unlike the single-person pipeline's re-check, the finder does not back off while nobody else is in view:
-it is what finds a newcomer before their arm can be taken for the user's (docs/people.md).
+landmark crop per frame plus a finder pass every `recheck_s`, backed off up to 4× while the finder
+sees exactly the people already followed, on track), and every further person adds one landmark crop.
 BlazePose's detector is face-based and proposes one person on most group photos, so the default finder
 is MoveNet MultiPose (tools/compare_people.py measures both; models/MODELS.md has the figures).
 Track ids are the people stage's business: the scene leaves them unset.
@@ -31,6 +30,7 @@ import numpy as np
 from gesturectl.filters import OneEuroFilter
 from gesturectl.pose.blazepose import (
     DRIFT_FRACTION,
+    RECHECK_BACKOFF_MAX,
     ROI_FILTER,
     LandmarkModel,
     PersonDetector,
@@ -99,6 +99,7 @@ class MultiBlazePoseEstimator:
         self._timer = timer or StageTimer()
         self._followed: list[_Followed] = []
         self._detected_t: float | None = None
+        self._backoff = 1  # finder interval multiplier: grows while it finds nobody new and nobody drifted
         self.last_roi: Roi | None = None  # the main person's, for drawing (PoseEstimator)
         self.last_rois: list[Roi] = []
 
@@ -109,7 +110,7 @@ class MultiBlazePoseEstimator:
         """Build from the bundled, hash-checked models."""
         name = settings.landmark_model_name()
         rt = RuntimeOptions(threads=settings.threads)
-        rare = RuntimeOptions(threads=settings.threads, release_after_run=True)  # every recheck_s while following
+        rare = RuntimeOptions(threads=settings.threads, release_after_run=True)  # runs every recheck_s at most
         finder: Finder
         if settings.people_finder == "movenet":
             finder = MoveNetFinder(OnnxModel(verified_path("movenet_multipose", models), rare))
@@ -126,6 +127,15 @@ class MultiBlazePoseEstimator:
     def reset(self) -> None:
         self._followed = []
         self._detected_t = None
+        self._backoff = 1
+
+    def _find_due(self, t: float) -> bool:
+        """Whether this frame runs the finder: every `recheck_s` (the daemon's pace may lengthen it), backed
+        off while the same people stay in view on track, never longer apart than the backoff's cap."""
+        if self._detected_t is None:
+            return True
+        cap = max(self._recheck_s, self._settings.recheck_s * RECHECK_BACKOFF_MAX)
+        return t - self._detected_t >= min(self._recheck_s * self._backoff, cap)
 
     def estimate(self, frame: Frame) -> Pose | None:
         """The main person only (largest): the single-person view of `estimate_scene`."""
@@ -139,14 +149,14 @@ class MultiBlazePoseEstimator:
     def estimate_scene(self, frame: Frame) -> Scene:
         image, t = frame.image, frame.t
         h, w = image.shape[:2]
-        due = self._detected_t is None or t - self._detected_t >= self._recheck_s
-        if not self._settings.track or not self._followed or due:
+        if not self._settings.track or not self._followed or self._find_due(t):
             self._detect(image, t)
         kept: list[tuple[_Followed, RawLandmarks, Roi]] = []
         for f in self._followed:
             lm, roi = self._follow(image, f)
             if lm.pose_score < self._settings.min_presence:
                 self._detected_t = None  # someone was lost: look again on the next frame
+                self._backoff = 1
                 continue
             kept.append((f, lm, roi))
         kept = _without_duplicates(kept)
@@ -193,15 +203,20 @@ class MultiBlazePoseEstimator:
         """Match the detector's people to the followed ones: re-seed drifted ROIs, add newcomers."""
         free = list(self._timer.record("detector", lambda: self._finder(image)))
         self._detected_t = t
+        steady = bool(self._followed)  # the same people as before, each found where it was followed
         for f in self._followed:
             anchor = nearest_roi(free, f.anchor)
             if anchor is None:
+                steady = False
                 continue
             free.remove(anchor)
             f.anchor, f.sticky = anchor, False
             if math.hypot(anchor.cx - f.roi.cx, anchor.cy - f.roi.cy) > DRIFT_FRACTION * anchor.size:
                 f.roi, f.fresh, f.scale = anchor, True, None
                 f.filter.reset()
+                steady = False
+        steady = steady and not free
+        self._backoff = min(2 * self._backoff, RECHECK_BACKOFF_MAX) if steady else 1
         if not self._settings.track:
             self._followed = []
         room = self._settings.max_people - len(self._followed)
