@@ -8,8 +8,8 @@ with MoveNet or BlazePose's own detector as the people finder),
 the single-person pipeline (finds one person per photo: the baseline), and MoveNet MultiPose converted by
 tools/convert_movenet.py when its .onnx is given (not bundled unless chosen); with `--finder`, the
 full-model pipeline following everyone once more per MoveNet file given (a quantized copy, for instance)
-as its people finder. `--precision` is the landmark models' `pose.precision` (the bundled finder follows it
-too); `--no-speed` prints accuracy only. Accuracy: each labelled
+as its people finder. `--precision` is `pose.precision` (the landmark models'; the default finder's too where an
+int8 MoveNet is bundled); `--no-speed` prints accuracy only. Accuracy: each labelled
 person (COCO `num_keypoints` > 0) is matched greedily to the prediction with the highest object keypoint
 similarity (COCO's sigmas and the annotation's area); a person with no prediction left is missed and counts
 as OKS 0 in the mean. Speed: ms per frame on the photos with 1, 2 and 4 labelled people (000000000785,

@@ -40,7 +40,6 @@ from gesturectl.pose.movenet import letterbox
 
 SHARED = Path(os.environ.get("GESTURECTL_SHARED") or ROOT.parent / "shared")
 VIDEO = Path("media/video/arms_overhead.mp4")
-#: The output heads of the CenterNet-style model (tf2onnx keeps the Keras scope as the node name's prefix).
 #: Calibration inputs whose activations are collected at once (memory, not the result, depends on it).
 CALIBRATION_CHUNK = 16
 #: Parts that stay float besides the heads (models/MODELS.md has the figures; mean OKS of MoveNet alone on the
@@ -54,6 +53,7 @@ FLOAT_SPANS = (
     ("model/Conv1_relu/", "block_6_project_BN"),
     ("model_1/conv2d/BiasAdd", "re_lu_2/Relu_BiasAdd"),
 )
+#: The output heads of the CenterNet-style model (tf2onnx keeps the Keras scope as the node name's prefix).
 HEADS = ("center_0/", "box_scale_0/", "box_offset_0/", "kpt_heatmap_0/", "kpt_offset_0/", "kpt_regress_0/")
 
 
