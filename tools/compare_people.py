@@ -1,11 +1,15 @@
 """Compare multi-person pose candidates on labelled COCO photos: mean OKS, people missed, ms per frame.
 
-    python tools/compare_people.py [--coco ../shared/media/coco] [--movenet models/movenet_multipose.onnx]
+    python tools/compare_people.py [--coco ../shared/media/coco] [--movenet models/movenet_multipose.onnx ...]
+        [--finder models/movenet_multipose_int8.onnx ...] [--precision auto|float32|int8] [--no-speed]
 
 Candidates: gesturectl's BlazePose models following everyone (`MultiBlazePoseEstimator`, full and lite,
 with MoveNet or BlazePose's own detector as the people finder),
 the single-person pipeline (finds one person per photo: the baseline), and MoveNet MultiPose converted by
-tools/convert_movenet.py when its .onnx is given (not bundled unless chosen). Accuracy: each labelled
+tools/convert_movenet.py when its .onnx is given (not bundled unless chosen); with `--finder`, the
+full-model pipeline following everyone once more per MoveNet file given (a quantized copy, for instance)
+as its people finder. `--precision` is `pose.precision` (the landmark models'; the default finder's too where an
+int8 MoveNet is bundled); `--no-speed` prints accuracy only. Accuracy: each labelled
 person (COCO `num_keypoints` > 0) is matched greedily to the prediction with the highest object keypoint
 similarity (COCO's sigmas and the annotation's area); a person with no prediction left is missed and counts
 as OKS 0 in the mean. Speed: ms per frame on the photos with 1, 2 and 4 labelled people (000000000785,
@@ -29,7 +33,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from gesturectl.pose.blazepose import BlazePoseEstimator
+from gesturectl.pose.blazepose import BlazePoseEstimator, LandmarkModel
+from gesturectl.pose.models import OnnxModel, RuntimeOptions, verified_path
+from gesturectl.pose.movenet import MoveNetFinder
 from gesturectl.pose.multi import MultiBlazePoseEstimator
 from gesturectl.pose.settings import PoseSettings
 from gesturectl.types import Frame
@@ -66,13 +72,21 @@ def match(preds: list[np.ndarray], people: list[tuple[np.ndarray, float]]) -> tu
     return got, len(preds) - len(used_pred)
 
 
-def blazepose_multi(model: str, finder: str = "movenet") -> Runner:
-    est = MultiBlazePoseEstimator.from_settings(PoseSettings(model=model, max_people=6, people_finder=finder))
+def blazepose_multi(
+    model: str, finder: str = "movenet", precision: str = "auto", finder_path: Path | None = None
+) -> Runner:
+    settings = PoseSettings(model=model, max_people=6, people_finder=finder, precision=precision)  # type: ignore[arg-type]
+    if finder_path is None:
+        est = MultiBlazePoseEstimator.from_settings(settings)
+    else:
+        movenet_finder = MoveNetFinder(OnnxModel(finder_path, RuntimeOptions(release_after_run=True)))
+        landmarks = LandmarkModel(OnnxModel(verified_path(settings.landmark_model_name())))
+        est = MultiBlazePoseEstimator(movenet_finder, landmarks, settings)
     return est.reset, lambda img, t: [p.pose.to_coco().keypoints for p in est.estimate_scene(Frame(img, t)).people]
 
 
-def blazepose_single(model: str) -> Runner:
-    est = BlazePoseEstimator.from_settings(PoseSettings(model=model))
+def blazepose_single(model: str, precision: str = "auto") -> Runner:
+    est = BlazePoseEstimator.from_settings(PoseSettings(model=model, precision=precision))  # type: ignore[arg-type]
 
     def run(img: np.ndarray, t: float) -> list[np.ndarray]:
         pose = est.estimate(Frame(img, t))
@@ -143,18 +157,29 @@ def ms_per_frame(runner: Runner, img: np.ndarray, video: bool, frames: int = 60)
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--coco", type=Path, default=ROOT.parent / "shared" / "media" / "coco")
-    ap.add_argument("--movenet", type=Path, default=None, help="MoveNet MultiPose .onnx (tools/convert_movenet.py)")
+    ap.add_argument("--movenet", type=Path, nargs="*", default=[], help="MoveNet MultiPose .onnx files, run alone")
+    ap.add_argument(
+        "--finder", type=Path, nargs="*", default=[], help="MoveNet .onnx files as the full pipeline's finder"
+    )
+    ap.add_argument("--precision", choices=["auto", "float32", "int8"], default="auto", help="pose.precision")
+    ap.add_argument("--no-speed", action="store_true", help="accuracy only")
     ap.add_argument("--json", action="store_true", help="print the table as JSON")
     args = ap.parse_args()
     photos = load_coco(args.coco)
+    pr = args.precision
+    lite_pr = "float32" if pr == "int8" else pr  # no int8 lite landmark model
     candidates: dict[str, Runner] = {
-        "blazepose full, everyone, movenet finder (default)": blazepose_multi("full"),
-        "blazepose lite, everyone, movenet finder": blazepose_multi("lite"),
-        "blazepose full, everyone, blazepose detector as finder": blazepose_multi("full", "blazepose"),
-        "blazepose full, single person (baseline)": blazepose_single("full"),
+        "blazepose full, everyone, movenet finder (default)": blazepose_multi("full", precision=pr),
+        "blazepose lite, everyone, movenet finder": blazepose_multi("lite", precision=lite_pr),
+        "blazepose full, everyone, blazepose detector as finder": blazepose_multi("full", "blazepose", pr),
+        "blazepose full, single person (baseline)": blazepose_single("full", pr),
     }
-    if args.movenet is not None:
-        candidates["movenet multipose 256 (onnx)"] = movenet(args.movenet)
+    for path in args.finder:
+        candidates[f"blazepose full, everyone, finder {path.name}"] = blazepose_multi(
+            "full", precision=pr, finder_path=path
+        )
+    for path in args.movenet:
+        candidates[f"movenet multipose 256 ({path.name})"] = movenet(path)
     n_people = sum(len(p) for _, p in photos.values())
     rows = []
     for label, runner in candidates.items():
@@ -171,7 +196,7 @@ def main() -> int:
             "missed": sum(s == 0.0 for s in scores),
             "extra": extra,
         }
-        for n, name in SPEED_PHOTOS.items():
+        for n, name in () if args.no_speed else SPEED_PHOTOS.items():
             img = photos[name][0]
             row[f"still_ms_{n}"] = round(ms_per_frame(runner, img, video=False), 1)
             row[f"video_ms_{n}"] = round(ms_per_frame(runner, img, video=True), 1)
@@ -184,8 +209,8 @@ def main() -> int:
     print(head)
     print("|---|---|---|---|---|---|")
     for r in rows:
-        still = " / ".join(str(r[f"still_ms_{n}"]) for n in SPEED_PHOTOS)
-        video = " / ".join(str(r[f"video_ms_{n}"]) for n in SPEED_PHOTOS)
+        still = " / ".join(str(r.get(f"still_ms_{n}", "-")) for n in SPEED_PHOTOS)
+        video = " / ".join(str(r.get(f"video_ms_{n}", "-")) for n in SPEED_PHOTOS)
         print(f"| {r['candidate']} | {r['mean_oks']} | {r['missed']}/{n_people} | {r['extra']} | {still} | {video} |")
     return 0
 
