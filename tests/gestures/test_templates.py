@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -11,9 +14,21 @@ from gesturectl.gestures.pipeline import recognize
 from gesturectl.gestures.recognizer import Recognizer
 from gesturectl.gestures.smoothing import PoseSmoother
 from gesturectl.gestures.spec import GestureSpec
-from gesturectl.gestures.templates import N, TemplateModel, dtw, features, learn, resample, segment_motion
+from gesturectl.gestures.templates import (
+    N,
+    LearnOptions,
+    TemplateModel,
+    arm_length,
+    dtw,
+    dtw_many,
+    features,
+    learn,
+    resample,
+    segment_motion,
+)
 from gesturectl.synth.puppet import EVERYDAY_SCRIPTS, perform
 from gesturectl.synth.puppet import Move as M
+from gesturectl.types import CocoJoint, Pose
 
 SPEC = load_config(None).gestures
 FLAG = [M("rest", 0.8), M("wave_up", 0.7), M("rest", 0.7)]  # the left hand raised out to the side and back
@@ -40,6 +55,26 @@ def test_dtw_by_hand():
     assert dtw(a, shifted, band=0) == pytest.approx(1.0)  # no warping: every frame 1 apart
 
 
+def _dtw_reference(a, b, band):
+    """The textbook recurrence, cell by cell."""
+    n, m = len(a), len(b)
+    d = np.full((n + 1, m + 1), np.inf)
+    d[0, 0] = 0.0
+    for i in range(1, n + 1):
+        for j in range(max(1, i - band), min(m, i + band) + 1):
+            d[i, j] = np.linalg.norm(a[i - 1] - b[j - 1]) + min(d[i - 1, j - 1], d[i - 1, j], d[i, j - 1])
+    return d[n, m] / n
+
+
+def test_the_row_at_once_dtw_equals_the_textbook_recurrence():
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=(N, 8))
+    bs = rng.normal(size=(6, N, 8)).cumsum(axis=1) * 0.3
+    got = dtw_many(a, bs, band=4)
+    assert got == pytest.approx([_dtw_reference(a, b, 4) for b in bs], rel=1e-9)
+    assert dtw(a, bs[2], band=30) == pytest.approx(_dtw_reference(a, bs[2], 30), rel=1e-9)
+
+
 def test_resample_is_linear_in_time():
     out = resample([0.0, 1.0, 3.0], np.array([[0.0], [1.0], [3.0]]), n=4)
     assert out[:, 0] == pytest.approx([0.0, 1.0, 2.0, 3.0])
@@ -61,7 +96,8 @@ def test_the_threshold_sits_between_the_examples_and_other_motion_and_survives_s
     assert 0 < model.threshold <= info["positive"] and model.threshold < info["nearest_negative"]
     assert model.min_range > 1.0  # a raised arm travels well over a shoulder width
     again = TemplateModel.from_json(model.to_json())
-    assert again.threshold == pytest.approx(model.threshold, abs=1e-5) and again.examples[0].shape == (N, 8)
+    assert again.threshold == pytest.approx(model.threshold, abs=1e-5) and again.examples[0].shape == (N, 16)
+    assert len(again.examples) == 5 * 5 and len(again.counter) == len(model.counter)  # each example and 4 variants
     with pytest.raises(ValueError, match="not a gesturectl template"):
         TemplateModel.from_json('{"format": "x"}')
 
@@ -90,3 +126,77 @@ def test_a_template_gesture_needs_its_model():
     with pytest.raises(ValueError, match="either phases or template"):
         GestureSpec()
     assert recognize(SPEC, []) == []
+
+
+def _long_armed(stream, k=1.3):
+    """The same performance by someone whose arms are `k` times as long (elbows and wrists pushed out
+    from their shoulders in the image)."""
+    arm = {
+        CocoJoint.LEFT_ELBOW: CocoJoint.LEFT_SHOULDER,
+        CocoJoint.LEFT_WRIST: CocoJoint.LEFT_SHOULDER,
+        CocoJoint.RIGHT_ELBOW: CocoJoint.RIGHT_SHOULDER,
+        CocoJoint.RIGHT_WRIST: CocoJoint.RIGHT_SHOULDER,
+    }
+    for t, p in stream:
+        coco = p.to_coco()
+        kp = coco.keypoints.astype(np.float64).copy()
+        for j, s in arm.items():
+            kp[j] = kp[s] + k * (kp[j] - kp[s])
+        yield t, Pose(kp.astype(np.float32), coco.scores, "coco17", coco.image_size, coco.presence, coco.t)
+
+
+def test_arm_length_is_read_from_the_frames():
+    t, f = _feats(FLAG * 2)
+    longer = f.reshape(len(f), 4, 2).copy()
+    shoulders = np.array([0.5, -0.5, 0.5, -0.5])
+    longer[:, :, 0] = shoulders + 1.3 * (longer[:, :, 0] - shoulders)
+    longer[:, :, 1] *= 1.3
+    assert arm_length(longer.reshape(len(f), 8)) == pytest.approx(1.3 * arm_length(f), rel=1e-6)
+
+
+def test_a_longer_armed_person_fires_the_gesture_taught_by_a_shorter_one():
+    t, f = _feats(FLAG * 5)
+    model, _ = learn("flag", [(t[a:b], f[a:b]) for a, b in segment_motion(t, f)])
+    defs = {"flag": GestureSpec(template="flag", engage=False)}
+    spec = SPEC.model_copy(update={"definitions": defs})
+    script = [M("rest", 3.0), *FLAG * 3]
+    rec = Recognizer(spec, {"flag": model})
+    got = [e.gesture for _, p in _long_armed(perform(script, seed=4, noise_px=1.0)) for e in rec.update(p)]
+    assert got == ["flag"] * 3
+    # The same rule on the shoulder-width coordinates of version 1 misses them.
+    raw, _ = learn("flag", [(t[a:b], f[a:b]) for a, b in segment_motion(t, f)], opts=LearnOptions(encoding="raw"))
+    rec = Recognizer(spec, {"flag": raw})
+    assert [e for _, p in _long_armed(perform(script, seed=4, noise_px=1.0)) for e in rec.update(p)] == []
+
+
+def test_a_window_nearer_a_counter_example_than_the_examples_is_rejected():
+    t, f = _feats(FLAG * 5)
+    model, _ = learn("flag", [(t[a:b], f[a:b]) for a, b in segment_motion(t, f)], opts=LearnOptions(counter_examples=0))
+    a, b = segment_motion(t, f)[0]
+    window = resample(t[a:b], f[a:b])
+    arm = arm_length(f)
+    assert model.distance(window, arm) < model.threshold
+    near = replace(model, counter=(model.encode(window, arm),))  # that very movement, taught as other motion
+    assert near.distance(window, arm) == np.inf
+
+
+def test_a_version_1_model_still_loads_and_matches_as_before():
+    t, f = _feats(FLAG * 5)
+    segs = segment_motion(t, f)
+    ex = [resample(t[a:b], f[a:b]) for a, b in segs]
+    v1 = {
+        "format": "gesturectl-template",
+        "version": 1,
+        "name": "flag",
+        "features": ["left_wrist", "right_wrist", "left_elbow", "right_elbow"],
+        "duration_s": 0.8,
+        "threshold": 0.3,
+        "min_range": 1.0,
+        "examples": [e.round(4).tolist() for e in ex],
+    }
+    model = TemplateModel.from_json(json.dumps(v1))
+    assert model.encoding == "raw" and model.counter == ()
+    assert model.distance(ex[0]) == pytest.approx(min(dtw(ex[0], e) for e in model.examples))
+    newer = json.dumps({**v1, "version": 9})
+    with pytest.raises(ValueError, match="newer than this gesturectl reads"):
+        TemplateModel.from_json(newer)
