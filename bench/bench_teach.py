@@ -55,6 +55,7 @@ UAV_CLASSES = (
 MSRC_CLASSES = ("start_system", "goggles", "had_enough", "beat_both")
 BEFORE_S, AFTER_S, LATE_S = 1.0, 0.8, 1.5
 NATOPS_PAD_S = 1.0
+SWEEP = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 
 
 def _import(code: Path):
@@ -81,10 +82,12 @@ class Bench:
     def __init__(self, mods, shared: Path, split: str, opts: dict[str, str]) -> None:
         self.m = mods
         self.opts = None
+        self.sweep: float | None = None
+        self._traces: dict = {}
         if opts:  # LearnOptions overrides, to compare designs (only where the code has them)
             lo = mods["gestures.templates"].LearnOptions
             base = lo()
-            kw = {k: type(getattr(base, k))(eval(v)) for k, v in opts.items()}  # noqa: S307 (dev-only bench)
+            kw = {k: type(getattr(base, k))(eval(v)) for k, v in opts.items()}
             self.opts = lo(**kw)
         self.shared = shared
         self.heldout = split == "heldout"
@@ -113,6 +116,8 @@ class Bench:
 
     def events(self, model, bframes):
         """Event times of one taught gesture over a stream, as the recognizer runs it alone."""
+        if self.sweep is not None:
+            return self._simulated(model, bframes)
         mt = self.m["gestures.learned"].TemplateMatcher("taught", self.gspec, model, self.spec.max_dropout_s)
         out = []
         for _, fr in bframes:
@@ -123,6 +128,34 @@ class Bench:
             if c is not None:
                 mt.commit(c)
                 out.append(c.t)
+        return out
+
+    def _simulated(self, model, bframes):
+        """--sweep: events at `self.sweep` times the model's threshold, from a cached distance trace."""
+        key = (id(model), id(bframes))
+        if key not in self._traces:
+            from dataclasses import replace
+
+            mt = self.m["gestures.learned"].TemplateMatcher(
+                "taught", self.gspec, replace(model, threshold=1e9), self.spec.max_dropout_s
+            )
+            trace = []
+            for _, fr in bframes:
+                if fr is None:
+                    mt.suppress()
+                    continue
+                mt._distance = None
+                mt.step(fr, False)
+                if mt._distance is not None:
+                    trace.append((fr.t, mt._distance))
+            self._traces[key] = trace
+        theta = self.sweep * model.threshold
+        refill = max(self.gspec.cooldown_s, 0.9 * min(model.window_scales) * model.duration_s)
+        out, block = [], -np.inf
+        for t, d in self._traces[key]:
+            if t >= block and d < theta:
+                out.append(t)
+                block = t + refill
         return out
 
     def learn(self, examples):
@@ -220,6 +253,7 @@ def main() -> int:
     ap.add_argument("--code", type=Path, default=ROOT, help="the checkout whose gesturectl is measured")
     ap.add_argument("--split", choices=("dev", "heldout"), default="dev")
     ap.add_argument("--datasets", default="msrc12,uav_gesture,natops")
+    ap.add_argument("--sweep", action="store_true", help="dev: recall and false triggers at several thresholds")
     ap.add_argument("--opt", action="append", default=[], help="a LearnOptions field=value to try (repeatable)")
     args = ap.parse_args()
     mods = _import(args.code)
@@ -231,25 +265,44 @@ def main() -> int:
     for name, (rel, load) in loaders.items():
         all_cases[name] = list(load(args.shared / rel))
     split = [c for cs in all_cases.values() for c in cs if c.held_out == b.heldout]
-    print(f"code {args.code.resolve()}, split {args.split}: {sum(c.duration_s for c in split) / 60:.0f} min", flush=True)
+    print(
+        f"code {args.code.resolve()}, split {args.split}: {sum(c.duration_s for c in split) / 60:.0f} min", flush=True
+    )
     neg_frames = [(c.dataset, c.activity, b.frames(c), c.duration_s) for c in split]
     makers = {"msrc12": msrc_tasks, "uav_gesture": uav_tasks, "natops": natops_tasks}
     print(f"{'dataset':12} {'gesture':15} {'teacher':8} {'thr':>6} {'recall':>12} {'false/h':>8}  (in)", flush=True)
     rows = []
+    sweeps = defaultdict(list)
     for ds in args.datasets.split(","):
         for act, teacher, exs, recall in makers[ds](b, all_cases[ds]):
             t0 = time.perf_counter()
             model, _ = b.learn(exs)
-            hit, n = recall(model)
             neg = [(bf, d) for dset, a, bf, d in neg_frames if not (dset == ds and a.replace(" ", "_") == act)]
-            false = sum(len(b.events(model, bf)) for bf, _ in neg)
             hours = sum(d for _, d in neg) / 3600
+            if args.sweep:
+                line = []
+                for k in SWEEP:
+                    b.sweep = k
+                    hit, n = recall(model)
+                    false = sum(len(b.events(model, bf)) for bf, _ in neg)
+                    sweeps[k].append((hit / max(n, 1), false / hours))
+                    line.append(f"{k}x {100 * hit / max(n, 1):3.0f}% {false / hours:5.1f}/h")
+                print(f"{ds:12} {act:15} {model.threshold:6.3f} " + " | ".join(line), flush=True)
+                b._traces.clear()
+                continue
+            hit, n = recall(model)
+            false = sum(len(b.events(model, bf)) for bf, _ in neg)
             rows.append((ds, act, hit / max(n, 1), false / hours))
             print(
                 f"{ds:12} {act:15} {teacher:8} {model.threshold:6.3f} {hit:4d}/{n:<3d}{100 * hit / max(n, 1):4.0f}% "
                 f"{false / hours:8.1f}  ({false} in {60 * hours:.0f} min, {time.perf_counter() - t0:.0f} s)",
                 flush=True,
             )
+    for k, v in sweeps.items():
+        print(
+            f"sweep {k}x threshold: recall {100 * np.mean([x[0] for x in v]):3.0f}%, "
+            f"false triggers {np.mean([x[1] for x in v]):5.1f}/h, median {np.median([x[1] for x in v]):5.1f}/h"
+        )
     by = defaultdict(list)
     for ds, _, r, f in rows:
         by[ds].append((r, f))

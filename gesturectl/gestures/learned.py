@@ -21,7 +21,6 @@ from gesturectl.gestures.sequence import Candidate
 from gesturectl.gestures.spec import GestureSpec, RecognizerSpec
 from gesturectl.gestures.templates import (
     FEATURE_POINTS,
-    WINDOW_SCALES,
     TemplateModel,
     arm_length,
     features,
@@ -61,7 +60,7 @@ class TemplateMatcher:
         self.model = model
         self.points = list(FEATURE_POINTS)
         self._max_dropout_s = max_dropout_s
-        self._span_s = model.duration_s * max(WINDOW_SCALES)
+        self._span_s = model.duration_s * max(model.window_scales)
         self._buf: deque[tuple[float, np.ndarray]] = deque(maxlen=512)
         self._arm: deque[np.ndarray] = deque(maxlen=ARM_FRAMES)  # kept across movements and suppression
         self._last_eval = -math.inf
@@ -117,7 +116,7 @@ class TemplateMatcher:
         feats = np.stack([s[1] for s in self._buf])
         best = None
         arm = arm_length(np.stack(self._arm))
-        for scale in WINDOW_SCALES:
+        for scale in self.model.window_scales:
             length = self.model.duration_s * scale
             if t - times[0] < 0.9 * length:
                 continue  # not enough seen yet for this window

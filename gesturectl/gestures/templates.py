@@ -57,6 +57,7 @@ class LearnOptions:
     reach_scales: tuple[float, ...] = (0.85, 1.15)
     rotations_deg: tuple[float, ...] = (-10.0, 10.0)
     counter_examples: int = 20
+    window_scales: tuple[float, ...] = (0.8, 1.0, 1.25)
     floor_share: float = 0.3  # the threshold is at least this share of the movement's spread
     negative_margin: float = 0.0  # > 0: also cap the threshold at this share of the nearest negative (v1's rule)
 
@@ -153,6 +154,7 @@ class TemplateModel:
     encoding: str = "raw"
     velocity_weight: float = 0.0
     counter: tuple[np.ndarray, ...] = ()  # encoded windows of other motion that came close
+    window_scales: tuple[float, ...] = WINDOW_SCALES  # live windows tried, relative to duration_s
     _stack: np.ndarray = field(init=False, repr=False, compare=False)
     _counter_stack: np.ndarray | None = field(init=False, repr=False, compare=False)
 
@@ -170,9 +172,9 @@ class TemplateModel:
         if motion_range(w) < self.min_range:
             return math.inf
         d = float(dtw_many(w, self._stack).min())
-        if self._counter_stack is not None and d < self.threshold:
-            if float(dtw_many(w, self._counter_stack).min()) < d:
-                return math.inf
+        counter = self._counter_stack
+        if counter is not None and d < self.threshold and float(dtw_many(w, counter).min()) < d:
+            return math.inf  # nearer other motion seen at teaching time than any example
         return d
 
     def to_json(self) -> str:
@@ -189,6 +191,7 @@ class TemplateModel:
                 "min_range": round(self.min_range, 4),
                 "examples": [np.round(e, 4).tolist() for e in self.examples],
                 "counter": [np.round(e, 4).tolist() for e in self.counter],
+                "window_scales": list(self.window_scales),
             }
         )
 
@@ -219,6 +222,7 @@ class TemplateModel:
                 enc,
                 vw,
                 counter,
+                tuple(float(x) for x in d.get("window_scales", WINDOW_SCALES)),
             )
         except (ValueError, KeyError, TypeError) as e:
             raise ValueError(f"{where}: not a gesturectl template ({e})") from e
@@ -298,7 +302,15 @@ def learn(
         threshold = min(threshold, opts.negative_margin * nearest_negative)
     counter = tuple(w for d, w in near[: opts.counter_examples] if d < threshold)
     model = TemplateModel(
-        name, tuple(templates), duration, threshold, min_range, opts.encoding, opts.velocity_weight, counter
+        name,
+        tuple(templates),
+        duration,
+        threshold,
+        min_range,
+        opts.encoding,
+        opts.velocity_weight,
+        counter,
+        tuple(opts.window_scales),
     )
     info = {
         "loo_max": max(loo),

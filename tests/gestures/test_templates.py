@@ -15,8 +15,8 @@ from gesturectl.gestures.recognizer import Recognizer
 from gesturectl.gestures.smoothing import PoseSmoother
 from gesturectl.gestures.spec import GestureSpec
 from gesturectl.gestures.templates import (
-    N,
     LearnOptions,
+    N,
     TemplateModel,
     arm_length,
     dtw,
