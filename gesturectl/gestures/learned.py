@@ -114,18 +114,17 @@ class TemplateMatcher:
             return None
         times = np.array([s[0] for s in self._buf])
         feats = np.stack([s[1] for s in self._buf])
-        best = None
-        arm = arm_length(np.stack(self._arm))
+        wins = []
         for scale in self.model.window_scales:
             length = self.model.duration_s * scale
             if t - times[0] < 0.9 * length:
                 continue  # not enough seen yet for this window
             sel = times >= t - length - 1e-9
-            if sel.sum() < 6:
-                continue
-            d = self.model.distance(resample(times[sel], feats[sel]), arm)
-            best = d if best is None else min(best, d)
-        return best
+            if sel.sum() >= 6:
+                wins.append(resample(times[sel], feats[sel]))
+        if not wins:
+            return None
+        return min(self.model.distances(wins, arm_length(np.stack(self._arm))))
 
     def progress(self, engage: Blocker | None, refractory: Blocker | None, fired: bool) -> GestureProgress:
         """Phase 1 of 1: how close the recent motion is to the examples (distance against threshold)."""
