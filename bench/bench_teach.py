@@ -68,11 +68,19 @@ def _import(code: Path):
         "gestures.spec",
         "gestures.templates",
         "gestures.learned",
+        "gestures.teaching",
         "cli.teach",
         "synth.datasets",
         "synth.msrc12",
     )
-    mods = {n: importlib.import_module(f"gesturectl.{n}") for n in names}
+    mods = {}
+    for n in names:
+        try:
+            mods[n] = importlib.import_module(f"gesturectl.{n}")
+        except ModuleNotFoundError:
+            if n != "gestures.teaching":
+                raise
+            mods[n] = importlib.import_module("gesturectl.gestures.templates")  # older code: learning lived there
     got = Path(mods["config"].__file__).resolve()
     assert got.is_relative_to(code.resolve()), f"imported {got}, not from {code}"
     return mods
@@ -86,7 +94,7 @@ class Bench:
         self._traces: dict = {}
         self._frames: dict = {}
         if opts:  # LearnOptions overrides, to compare designs (only where the code has them)
-            lo = mods["gestures.templates"].LearnOptions
+            lo = mods["gestures.teaching"].LearnOptions
             base = lo()
             kw = {k: type(getattr(base, k))(eval(v)) for k, v in opts.items()}
             self.opts = lo(**kw)
@@ -168,8 +176,8 @@ class Bench:
     def learn(self, examples):
         exs = [e for e in examples if len(e[0]) > 4]
         if self.opts is None:
-            return self.m["gestures.templates"].learn("taught", exs, self.bundled)
-        return self.m["gestures.templates"].learn("taught", exs, self.bundled, self.opts)
+            return self.m["gestures.teaching"].learn("taught", exs, self.bundled)
+        return self.m["gestures.teaching"].learn("taught", exs, self.bundled, self.opts)
 
 
 def period_s(times, feats) -> float:

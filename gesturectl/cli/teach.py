@@ -5,7 +5,7 @@
 
 The movements between still moments are the examples (the first `--examples` of them); everything
 else you did is your own non-gesture motion. A template model (DTW on the wrists and elbows relative
-to the shoulders, in arm lengths, with their velocity) with a rejection threshold learned from your
+to the shoulders, in arm lengths) with a rejection threshold learned from your
 examples and variants of them, and counter-examples from your other motion, the bundled everyday
 motion (the puppet's claps, waves, stretches, ...) and any `--negatives` recordings, is stored in
 the user's data folder. Bind it in your config:
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
 
     from gesturectl.config import load_config
     from gesturectl.errors import ConfigError
-    from gesturectl.gestures.templates import learn, segment_motion
+    from gesturectl.gestures.teaching import learn, segment_motion
     from gesturectl.paths import learned_dir
 
     if not args.name.replace("_", "").isalnum():

@@ -14,18 +14,8 @@ from gesturectl.gestures.pipeline import recognize
 from gesturectl.gestures.recognizer import Recognizer
 from gesturectl.gestures.smoothing import PoseSmoother
 from gesturectl.gestures.spec import GestureSpec
-from gesturectl.gestures.templates import (
-    LearnOptions,
-    N,
-    TemplateModel,
-    arm_length,
-    dtw,
-    dtw_many,
-    features,
-    learn,
-    resample,
-    segment_motion,
-)
+from gesturectl.gestures.teaching import LearnOptions, learn, segment_motion
+from gesturectl.gestures.templates import N, TemplateModel, arm_length, dtw, dtw_many, features, resample
 from gesturectl.synth.puppet import EVERYDAY_SCRIPTS, perform
 from gesturectl.synth.puppet import Move as M
 from gesturectl.types import CocoJoint, Pose
