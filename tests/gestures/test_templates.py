@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from gesturectl.config import load_config
+from gesturectl.errors import ConfigError
 from gesturectl.gestures.features import FeatureTracker
 from gesturectl.gestures.pipeline import recognize
 from gesturectl.gestures.recognizer import Recognizer
@@ -190,3 +191,25 @@ def test_a_version_1_model_still_loads_and_matches_as_before():
     newer = json.dumps({**v1, "version": 9})
     with pytest.raises(ValueError, match="newer than this gesturectl reads"):
         TemplateModel.from_json(newer)
+
+
+def test_a_version_1_model_in_the_data_folder_still_fires_in_the_recognizer(tmp_path, monkeypatch):
+    t, f = _feats(FLAG * 5)
+    v1_rule = LearnOptions(
+        encoding="raw", reach_scales=(), rotations_deg=(), counter_examples=0, floor_share=0.0, negative_margin=0.9
+    )
+    model, _ = learn("flag", [(t[a:b], f[a:b]) for a, b in segment_motion(t, f)], opts=v1_rule)
+    stored = json.loads(model.to_json())
+    v1 = {k: stored[k] for k in ("format", "name", "features", "duration_s", "threshold", "min_range", "examples")}
+    monkeypatch.setenv("GESTURECTL_DATA_DIR", str(tmp_path))
+    (tmp_path / "gestures").mkdir()
+    (tmp_path / "gestures" / "flag.json").write_text(json.dumps({**v1, "version": 1}))
+    spec = SPEC.model_copy(update={"definitions": {"flag": GestureSpec(template="flag", engage=False)}})
+    script = [M("rest", 1.0), *FLAG * 3]
+    from_disk = Recognizer(spec)  # reads the data folder
+    got = [round(e.t, 2) for _, p in perform(script, seed=4, noise_px=1.0) for e in from_disk.update(p)]
+    # As the previous code did: its tight threshold takes 2 of these 3 movements (at 3.2 s and 5.4 s).
+    assert got == [3.2, 5.4]
+    (tmp_path / "gestures" / "flag.json").write_text(json.dumps({**v1, "version": 7}))
+    with pytest.raises(ConfigError, match="gesturectl teach flag"):
+        Recognizer(spec)
