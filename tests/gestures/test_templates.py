@@ -213,3 +213,25 @@ def test_a_version_1_model_in_the_data_folder_still_fires_in_the_recognizer(tmp_
     (tmp_path / "gestures" / "flag.json").write_text(json.dumps({**v1, "version": 7}))
     with pytest.raises(ConfigError, match="gesturectl teach flag"):
         Recognizer(spec)
+
+
+def test_augmented_variants_keep_a_symmetric_movement_symmetric_and_scale_the_reach():
+    from gesturectl.gestures.teaching import augment
+
+    t, f = _feats([M("rest", 0.5), M("both_up", 0.8), M("rest", 0.6)])
+    w = resample(t, f)
+    # Columns: left wrist x y, right wrist x y, left elbow x y, right elbow x y. Make the right arm the
+    # left one's mirror image.
+    w[:, [2, 6]] = -w[:, [0, 4]]
+    w[:, [3, 7]] = w[:, [1, 5]]
+    scaled_down, scaled_up, turned_a, turned_b = augment(w, LearnOptions())
+    for v in (scaled_down, scaled_up, turned_a, turned_b):
+        assert v[:, [2, 6]] == pytest.approx(-v[:, [0, 4]]) and v[:, [3, 7]] == pytest.approx(v[:, [1, 5]])
+    shoulder = np.array([0.5, 0.0])
+    assert np.linalg.norm(scaled_up[:, 0:2] - shoulder, axis=1) == pytest.approx(
+        1.15 * np.linalg.norm(w[:, 0:2] - shoulder, axis=1)
+    )
+    assert np.linalg.norm(turned_a[:, 0:2] - shoulder, axis=1) == pytest.approx(
+        np.linalg.norm(w[:, 0:2] - shoulder, axis=1)
+    )
+    assert not np.allclose(turned_a, w)
