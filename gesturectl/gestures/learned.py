@@ -4,7 +4,9 @@
 `gesturectl teach NAME` (stored in the user's data folder). The recognizer runs it beside the rule
 gestures, so the same engage gate, cooldown, refractory time and conflict priority apply. A window
 of the recent motion (at a few lengths around the examples' duration) is compared about ten times
-a second; after it fires, the window starts empty, so one movement fires once.
+a second; after it fires, the window starts empty, so one movement fires once. The person's arm
+length (which the model's features are measured in) is read from the last `ARM_FRAMES` frames
+with both arms in view, kept across movements.
 """
 
 from __future__ import annotations
