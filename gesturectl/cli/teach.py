@@ -4,10 +4,11 @@
     gesturectl teach wave --source wave.mp4          # a video, a trace or an image folder (several --source too)
 
 The movements between still moments are the examples (the first `--examples` of them); everything
-else you did is your own non-gesture motion. A template model (DTW on the wrists and elbows in the
-body frame) with a rejection threshold learned from your examples, your other motion, the bundled
-everyday motion (the puppet's claps, waves, stretches, ...) and any `--negatives` recordings is
-stored in the user's data folder. Bind it in your config:
+else you did is your own non-gesture motion. A template model (DTW on the wrists and elbows relative
+to the shoulders, in arm lengths) with a rejection threshold learned from your
+examples and variants of them, and counter-examples from your other motion, the bundled everyday
+motion (the puppet's claps, waves, stretches, ...) and any `--negatives` recordings, is stored in
+the user's data folder. Bind it in your config:
 
     gestures:
       definitions:
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
 
     from gesturectl.config import load_config
     from gesturectl.errors import ConfigError
-    from gesturectl.gestures.templates import learn, segment_motion
+    from gesturectl.gestures.teaching import learn, segment_motion
     from gesturectl.paths import learned_dir
 
     if not args.name.replace("_", "").isalnum():
@@ -80,9 +81,10 @@ def run(args: argparse.Namespace) -> int:
     dst.parent.mkdir(parents=True, exist_ok=True)
     dst.write_text(model.to_json() + "\n", encoding="utf-8")
     print(
-        f"taught {args.name!r} from {len(examples)} examples ({model.duration_s:.2f} s each): threshold "
-        f"{model.threshold:.3f} (examples {info['loo_max']:.3f} at most, nearest other motion "
-        f"{info['nearest_negative']:.3f}); saved {dst}"
+        f"taught {args.name!r} from {len(examples)} examples ({model.duration_s:.2f} s each, arm length "
+        f"{info['arm_length']:.2f} shoulder widths): threshold {model.threshold:.3f} (examples "
+        f"{info['loo_max']:.3f} at most, nearest other motion {info['nearest_negative']:.3f}, "
+        f"{int(info['counter'])} counter-examples kept); saved {dst}"
     )
     print(f"bind it:  gestures: {{definitions: {{{args.name}: {{template: {args.name}, engage: false}}}}}}")
     return 0

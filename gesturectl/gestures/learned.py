@@ -4,7 +4,9 @@
 `gesturectl teach NAME` (stored in the user's data folder). The recognizer runs it beside the rule
 gestures, so the same engage gate, cooldown, refractory time and conflict priority apply. A window
 of the recent motion (at a few lengths around the examples' duration) is compared about ten times
-a second; after it fires, the window starts empty, so one movement fires once.
+a second; after it fires, the window starts empty, so one movement fires once. The person's arm
+length (which the model's features are measured in) is read from the last `ARM_FRAMES` frames
+with both arms in view, kept across movements.
 """
 
 from __future__ import annotations
@@ -19,9 +21,17 @@ from gesturectl.gestures.features import BodyFrame
 from gesturectl.gestures.progress import Blocker, GestureProgress, missing_points
 from gesturectl.gestures.sequence import Candidate
 from gesturectl.gestures.spec import GestureSpec, RecognizerSpec
-from gesturectl.gestures.templates import FEATURE_POINTS, WINDOW_SCALES, TemplateModel, features, load_template
+from gesturectl.gestures.templates import (
+    FEATURE_POINTS,
+    TemplateModel,
+    arm_length,
+    features,
+    load_template,
+    resample,
+)
 
 EVAL_HZ = 10.0
+ARM_FRAMES = 300  # the person's arm length is read from about the last 10-30 s of frames
 
 
 def load_learned(spec: RecognizerSpec) -> dict[str, TemplateModel]:
@@ -52,8 +62,9 @@ class TemplateMatcher:
         self.model = model
         self.points = list(FEATURE_POINTS)
         self._max_dropout_s = max_dropout_s
-        self._span_s = model.duration_s * max(WINDOW_SCALES)
+        self._span_s = model.duration_s * max(model.window_scales)
         self._buf: deque[tuple[float, np.ndarray]] = deque(maxlen=512)
+        self._arm: deque[np.ndarray] = deque(maxlen=ARM_FRAMES)  # kept across movements and suppression
         self._last_eval = -math.inf
         self._last_event_t: float | None = None
         self._distance: float | None = None
@@ -83,6 +94,7 @@ class TemplateMatcher:
             if f is None or not self._gated:
                 return None
         self._buf.append((t, f))
+        self._arm.append(f)
         while self._buf and t - self._buf[0][0] > self._span_s + 0.2:
             self._buf.popleft()
         if t - self._last_eval < 1.0 / EVAL_HZ - 1e-9:
@@ -100,23 +112,21 @@ class TemplateMatcher:
         return self._distance is not None and self._distance < 2.0 * self.model.threshold
 
     def _best_distance(self, t: float) -> float | None:
-        from gesturectl.gestures.templates import resample
-
         if not self._buf:
             return None
         times = np.array([s[0] for s in self._buf])
         feats = np.stack([s[1] for s in self._buf])
-        best = None
-        for scale in WINDOW_SCALES:
+        wins = []
+        for scale in self.model.window_scales:
             length = self.model.duration_s * scale
             if t - times[0] < 0.9 * length:
                 continue  # not enough seen yet for this window
             sel = times >= t - length - 1e-9
-            if sel.sum() < 6:
-                continue
-            d = self.model.distance(resample(times[sel], feats[sel]))
-            best = d if best is None else min(best, d)
-        return best
+            if sel.sum() >= 6:
+                wins.append(resample(times[sel], feats[sel]))
+        if not wins:
+            return None
+        return min(self.model.distances(wins, arm_length(np.stack(self._arm))))
 
     def progress(self, engage: Blocker | None, refractory: Blocker | None, fired: bool) -> GestureProgress:
         """Phase 1 of 1: how close the recent motion is to the examples (distance against threshold)."""
