@@ -7,6 +7,7 @@ error instead of garbage landmarks.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -102,18 +103,24 @@ def release_freed_memory() -> None:
     """Hand memory that was freed back to the system (glibc keeps it otherwise). Building a session frees
     a good part of what it allocated (the graph optimisations copy the weights): measured on the MoveNet +
     BlazePose full pair, 113 -> 94 MB for the two sessions, 201 -> 188 MB for the daemon. No-op off glibc."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.lru_cache(maxsize=1)
+def _malloc_trim():
+    """glibc's malloc_trim, looked up once (finding libc runs `ldconfig`: about 1 ms, too much per run)."""
     import ctypes
     import ctypes.util
     import sys
 
     if not sys.platform.startswith("linux"):
-        return
+        return None
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = libc.malloc_trim
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
     except (OSError, AttributeError):  # musl and others have no malloc_trim
-        return
-    trim(0)
+        return None
 
 
 def private_onnxruntime():
