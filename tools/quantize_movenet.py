@@ -21,7 +21,6 @@ the test extra); never a runtime dependency.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -33,13 +32,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
-from quantize_blazepose import CALIBRATION, photos, video_frames
+from quantize_blazepose import CALIBRATION, SHARED, VIDEO, photos, video_frames
 
 from gesturectl.pose.models import models_dir, verified_path
 from gesturectl.pose.movenet import letterbox
 
-SHARED = Path(os.environ.get("GESTURECTL_SHARED") or ROOT.parent / "shared")
-VIDEO = Path("media/video/arms_overhead.mp4")
 #: Calibration inputs whose activations are collected at once (memory, not the result, depends on it).
 CALIBRATION_CHUNK = 16
 #: Parts that stay float besides the heads (models/MODELS.md has the figures; mean OKS of MoveNet alone on the

@@ -18,6 +18,7 @@ class WindowSystem:
     """The do-nothing window system (nothing is known to be in front; nothing is closed)."""
 
     name = "none"
+    retrying = False  # True: it may answer later (the desktop was not ready yet), so keep asking it
 
     def active(self) -> ActiveWindow | None:
         return None

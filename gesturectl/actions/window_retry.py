@@ -23,7 +23,7 @@ class RetryingWindowSystem(WindowSystem):
     """Tries `candidates` (window system constructors) again, at most every `retry_s`, until one connects;
     until then it knows no window in front and closes nothing, like the do-nothing system."""
 
-    retrying = True
+    retrying = True  # (WindowSystem's attribute)
 
     def __init__(
         self,

@@ -43,7 +43,7 @@ def desktop_edges(cfg: Config, dry_run: bool) -> tuple[Edges, list[str]]:
     sink = DryRunSink() if dry_run else OsActionSink(keyboard, AppController(windows))
 
     def foreground_for(apps: Mapping[str, AppSpec]):
-        if windows.name == "none" and not getattr(windows, "retrying", False):
+        if windows.name == "none" and not windows.retrying:
             return None if dry_run else (lambda: None)  # dry run: unknown; live: "no app is in front"
         return foreground_reader(apps, windows)
 
