@@ -98,7 +98,8 @@ class FakeFinder:
         return [roi_from_detection(d, W, H) for d in self.detector(image)]
 
 
-def run_everyone(seconds: float, others_from: float | None = None, fps: float = 30.0):
+def run_everyone(seconds: float, others_from: float | None = None, fps: float = 30.0, counts: list | None = None):
+    """The finder's call times; `counts` gets (t, people in the scene) per frame."""
     finder = FakeFinder()
     est = MultiBlazePoseEstimator(finder, FakeLandmarks(), PoseSettings(recheck_s=0.5, max_people=4))  # type: ignore[arg-type]
     image = np.zeros((H, W, 3), np.uint8)
@@ -106,7 +107,9 @@ def run_everyone(seconds: float, others_from: float | None = None, fps: float = 
         finder.detector.t = t = i / fps
         if others_from is not None and t >= others_from:
             finder.detector.others = 1
-        est.estimate_scene(Frame(image, t, i))
+        scene = est.estimate_scene(Frame(image, t, i))
+        if counts is not None:
+            counts.append((t, len(scene.people)))
     return [round(t, 2) for t in finder.detector.calls]
 
 
@@ -117,5 +120,9 @@ def test_the_everyone_pipeline_never_backs_off_its_finder():
 
 
 def test_a_newcomer_is_followed_within_recheck_s():
-    calls = run_everyone(8.0, others_from=4.0)
-    assert [t for t in calls if t >= 4.0][0] <= 4.5
+    counts: list[tuple[float, int]] = []
+    run_everyone(8.0, others_from=4.0, counts=counts)
+    assert all(n == 1 for t, n in counts if t < 4.0)
+    followed_from = min(t for t, n in counts if n == 2)
+    assert 4.0 <= followed_from <= 4.5
+    assert all(n == 2 for t, n in counts if t >= followed_from)
