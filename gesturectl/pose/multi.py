@@ -112,7 +112,7 @@ class MultiBlazePoseEstimator:
         rare = RuntimeOptions(threads=settings.threads, release_after_run=True)  # every recheck_s while following
         finder: Finder
         if settings.people_finder == "movenet":
-            finder = MoveNetFinder(OnnxModel(verified_path("movenet_multipose", models), rare))
+            finder = MoveNetFinder(OnnxModel(verified_path(settings.finder_model_name(), models), rare))
         else:
             detector = OnnxModel(verified_path("pose_detection", models), rare)
             finder = DetectorFinder(PersonDetector(detector, settings.min_detection_score, settings.nms_iou))

@@ -33,10 +33,11 @@ class PoseSettings(BaseModel):
             which proposes one person on most group photos).
         max_people: how many people the BlazePose models follow at once (1: only the main person, as
             the single-person pipeline does; each further person in view costs one more landmark crop).
-        precision: the landmark model's arithmetic: `float32` (the converted MediaPipe model), `int8`
-            (its quantized copy, bundled for `full` only: about 18% less CPU per frame at the same mean OKS
-            on the labelled photos and the same gesture figures; models/MODELS.md has them) or `auto`
-            (int8 where it is bundled, float32 otherwise).
+        precision: the models' arithmetic: `float32` (the converted MediaPipe and MoveNet models), `int8`
+            (their quantized copies: the full landmark model, about 18% less CPU per frame at the same mean
+            OKS on the labelled photos and the same gesture figures, bundled for `full` only; and MoveNet,
+            the people finder, about 9 MB less resident memory at the same mean OKS; models/MODELS.md has
+            the figures) or `auto` (int8 where it is bundled, float32 otherwise).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -80,6 +81,11 @@ class PoseSettings(BaseModel):
         if self.model not in LANDMARK_MODELS:
             raise ValueError(f"pose.model: expected one of {LANDMARK_MODELS}, got {self.model!r}")
         return f"pose_landmark_{self.model}" + ("_int8" if self.int8 else "")
+
+    def finder_model_name(self) -> str:
+        """The bundled MoveNet the people finder runs (int8 unless `precision: float32`; the int8 copy is
+        bundled whatever the landmark model)."""
+        return "movenet_multipose" + ("" if self.precision == "float32" else "_int8")
 
     @property
     def int8(self) -> bool:

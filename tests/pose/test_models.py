@@ -14,6 +14,7 @@ def test_bundled_models_match_their_manifest():
         "pose_landmark_full",
         "pose_landmark_full_int8",
         "movenet_multipose",
+        "movenet_multipose_int8",
     }
     for name, entry in manifest.items():
         assert entry["licence"] == "Apache-2.0"

@@ -1,14 +1,22 @@
 """Everyone in a photo: on three_people.jpg each person is found and every joint drawn for a person
-lies on that person (regions marked by hand on the photo), the neighbour's raised arm included."""
+lies on that person (regions marked by hand on the photo), the neighbour's raised arm included, also when
+the finder's crop moves a little (one crop's luck decides nothing: models/MODELS.md, int8 MoveNet)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 import pytest
 
 from gesturectl.config import load_config
+from gesturectl.people.stage import Selection
+from gesturectl.pose.blazepose import LandmarkModel
+from gesturectl.pose.models import OnnxModel, verified_path
+from gesturectl.pose.movenet import MoveNetFinder
 from gesturectl.pose.multi import MultiBlazePoseEstimator
+from gesturectl.pose.roi import Roi
 from gesturectl.pose.settings import PoseSettings
 from gesturectl.runtime.selection import people_stage
 from gesturectl.types import Frame, Landmark, joint_names
@@ -37,9 +45,23 @@ REGIONS: dict[str, list[list[tuple[int, int]]]] = {
 }
 
 
-def _inside(xy: np.ndarray, polygons: list[list[tuple[int, int]]]) -> bool:
+# The raiser's left wrist, marked by hand at the watch strap.
+RAISED_WRIST = (575, 105)
+# How far outside its hand-marked regions a joint may lie, as a share of its person's crop side. The regions
+# are drawn by hand, and a joint moves by about this much when the crop it is read from moves by a few pixels:
+# the raised wrist lands 0-60 px (0-3%) outside the forearm over 15 finder crops moved by up to 10 px and
+# 0.02 rad, with the float and the int8 finder alike (models/MODELS.md).
+TOLERANCE = 0.02
+
+
+def _outside(xy: np.ndarray, polygons: list[list[tuple[int, int]]]) -> float:
+    """Pixels from `xy` to the nearest of `polygons` (0 inside one)."""
     pt = (float(xy[0]), float(xy[1]))
-    return any(cv2.pointPolygonTest(np.array(p, np.float32), pt, False) >= 0 for p in polygons)
+    return min(max(0.0, -cv2.pointPolygonTest(np.array(p, np.float32), pt, True)) for p in polygons)
+
+
+def _inside(xy: np.ndarray, polygons: list[list[tuple[int, int]]]) -> bool:
+    return _outside(xy, polygons) == 0.0
 
 
 def _who(pose) -> str:
@@ -50,43 +72,99 @@ def _who(pose) -> str:
     return names[0]
 
 
+def _on_own_person(xy: np.ndarray, who: str, side: float) -> bool:
+    """On `who`'s regions, or within TOLERANCE of the crop side of them and nearer them than anyone else's
+    (the regions overlap where people do)."""
+    own = _outside(xy, REGIONS[who])
+    return own == 0.0 or (own <= TOLERANCE * side and own < min(_outside(xy, REGIONS[n]) for n in REGIONS if n != who))
+
+
+@dataclass(frozen=True)
+class Photo:
+    selection: Selection
+    crop_side: dict[str, float]  # per marked person, the side of the crop their landmarks were read from
+    finder_crop: dict[str, Roi]
+    settings: PoseSettings
+
+
 @pytest.fixture(scope="module")
-def three_people():
+def three_people() -> Photo:
     image = cv2.imread(str(shared_path("media/images/three_people.jpg")))
     settings = PoseSettings()
     est = MultiBlazePoseEstimator.from_settings(settings)
+    scene = est.estimate_scene(Frame(image, 0.0))
+    crop_side = {_who(p.pose): roi.size for p, roi in zip(scene.people, est.last_rois)}
+    finder = MoveNetFinder(OnnxModel(verified_path(settings.finder_model_name())))
+    finder_crop = {}
+    for roi in finder(image):  # whose crop each is: the pose the pipeline reads from that crop alone
+        alone = MultiBlazePoseEstimator(lambda _, r=roi: [r], _landmarks(settings), settings)
+        for p in alone.estimate_scene(Frame(image, 0.0)).people:
+            finder_crop[_who(p.pose)] = roi
     cfg = load_config(None)
-    selection = people_stage(cfg.user, cfg.gestures).select(est.estimate_scene(Frame(image, 0.0)))
-    return selection, settings.draw_min_score
+    selection = people_stage(cfg.user, cfg.gestures).select(scene)
+    return Photo(selection, crop_side, finder_crop, settings)
+
+
+def _landmarks(settings: PoseSettings) -> LandmarkModel:
+    return LandmarkModel(OnnxModel(verified_path(settings.landmark_model_name())))
 
 
 def test_every_person_is_found_once(three_people):
-    selection, _ = three_people
-    assert sorted(_who(p.pose) for p in selection.scene.people) == sorted(REGIONS)
+    assert sorted(_who(p.pose) for p in three_people.selection.scene.people) == sorted(REGIONS)
+    assert sorted(three_people.finder_crop) == sorted(REGIONS)
 
 
 def test_every_drawn_joint_lies_on_its_own_person(three_people):
-    selection, min_score = three_people
+    min_score = three_people.settings.draw_min_score
     names = joint_names("blazepose33")
     wrong = []
-    for person in selection.scene.people:
+    for person in three_people.selection.scene.people:
         who = _who(person.pose)
         w, h = person.pose.image_size
         for j, (xy, s) in enumerate(zip(person.pose.keypoints, person.pose.scores)):
             in_image = 0 <= xy[0] < w and 0 <= xy[1] < h  # joints placed outside the photo cannot be drawn
-            if s >= min_score and in_image and not _inside(xy, REGIONS[who]):
+            if s >= min_score and in_image and not _on_own_person(xy, who, three_people.crop_side[who]):
                 wrong.append(f"{who}.{names[j]} at ({xy[0]:.0f}, {xy[1]:.0f}) score {s:.2f}")
     assert not wrong, "joints drawn off their person:\n" + "\n".join(wrong)
 
 
 def test_the_raised_hand_is_found_and_nobody_borrows_it(three_people):
-    selection, min_score = three_people
-    by_name = {_who(p.pose): p.pose for p in selection.scene.people}
+    min_score = three_people.settings.draw_min_score
+    by_name = {_who(p.pose): p.pose for p in three_people.selection.scene.people}
     raiser = by_name["standing_left"]
     assert raiser.scores[Landmark.LEFT_WRIST] >= min_score
-    assert _inside(raiser.keypoints[Landmark.LEFT_WRIST], REGIONS["standing_left"][3:4])
+    wrist = raiser.keypoints[Landmark.LEFT_WRIST]
+    assert _on_own_person(wrist, "standing_left", three_people.crop_side["standing_left"])
+    assert wrist[1] < raiser.keypoints[Landmark.LEFT_SHOULDER][1]  # raised
     seated = by_name["seated_centre"]
     assert seated.scores[Landmark.LEFT_WRIST] < min_score  # drawn along the raised arm by the model, dropped
+
+
+def test_the_raised_hand_holds_over_slightly_moved_crops(three_people):
+    """One crop's luck is not evidence: from 15 finder crops moved by up to 10 px and 0.02 rad (a fraction of a
+    percent of the 1.9k px crop, what the finder's crop moves by between frames), the pipeline places the raised
+    wrist nearer its own person than anyone else every time, and in the median within TOLERANCE of the
+    hand-marked forearm."""
+    settings, roi = three_people.settings, three_people.finder_crop["standing_left"]
+    lm = _landmarks(settings)
+    forearm = REGIONS["standing_left"][3:4]
+    off, errors = [], []
+    for dx in (-10, -5, 0, 5, 10):
+        for dr in (-0.02, 0.0, 0.02):
+            moved = replace(roi, cx=roi.cx + dx, rotation=roi.rotation + dr)
+            people = (
+                MultiBlazePoseEstimator(lambda _, r=moved: [r], lm, settings)
+                .estimate_scene(Frame(cv2.imread(str(shared_path("media/images/three_people.jpg"))), 0.0))
+                .people
+            )
+            assert len(people) == 1 and _who(people[0].pose) == "standing_left"
+            wrist = people[0].pose.keypoints[Landmark.LEFT_WRIST]
+            others = min(_outside(wrist, REGIONS[n]) for n in REGIONS if n != "standing_left")
+            assert _outside(wrist, REGIONS["standing_left"]) < others  # never nearer anyone else
+            off.append(_outside(wrist, forearm))
+            errors.append(float(np.hypot(*(wrist - RAISED_WRIST))))
+    assert np.median(off) <= TOLERANCE * roi.size, f"outside the forearm by {sorted(np.round(off))} px"
+    assert np.median(errors) < 0.05 * roi.size  # about half a forearm from the marked wrist at worst
 
 
 @pytest.mark.slow
@@ -123,7 +201,7 @@ def test_the_factory_follows_everyone_unless_max_people_is_one():
     assert isinstance(build_estimator(PoseSettings(model="lite", max_people=1)), BlazePoseEstimator)
 
 
-def test_max_people_bounds_the_crops(three_people):
+def test_max_people_bounds_the_crops():
     image = cv2.imread(str(shared_path("media/images/three_people.jpg")))
     est = MultiBlazePoseEstimator.from_settings(PoseSettings(max_people=2))
     scene = est.estimate_scene(Frame(image, 0.0))

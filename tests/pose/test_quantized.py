@@ -61,7 +61,8 @@ def test_int8_landmarks_agree_with_float_on_a_real_photo(astronaut_png):
 
 @pytest.mark.parametrize("pipeline", [BlazePoseEstimator, MultiBlazePoseEstimator])
 def test_both_pipelines_load_the_int8_file_when_asked(tmp_path, pipeline):
-    for f in ("manifest.json", "pose_detection.onnx", "movenet_multipose.onnx", "pose_landmark_full.onnx"):
+    files = ("manifest.json", "pose_detection.onnx", "movenet_multipose.onnx", "movenet_multipose_int8.onnx")
+    for f in (*files, "pose_landmark_full.onnx"):
         shutil.copy(models_dir() / f, tmp_path / f)
     pipeline.from_settings(PoseSettings(precision="float32"), models=tmp_path)  # everything it needs is there
     with pytest.raises(ModelError, match="pose_landmark_full_int8.onnx is missing"):
