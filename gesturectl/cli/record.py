@@ -14,7 +14,8 @@ def register(sub) -> None:
         "record",
         help="run the pose engine on a source and write a trace (JSON Lines)",
         description="Record what the pose engine sees as a trace, for replay, eval and tests. "
-        "SOURCE takes every form `run --source` does, and a photo (held as a still pose).",
+        "SOURCE takes every form `run --source` does, and a photo (held as a still pose). With several people "
+        "in view it records one: the person in control, else the one it followed so far, else the largest.",
     )
     r.add_argument(
         "--source",
@@ -31,7 +32,9 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from gesturectl.config import load_config
+    from gesturectl.people.focus import RecordingFocus
     from gesturectl.pose.factory import build_estimator
+    from gesturectl.runtime.selection import people_stage
     from gesturectl.sources import PoseSample, open_source
     from gesturectl.sources.traces import TraceHeader, TraceWriter
 
@@ -43,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
         raise output_error(args.output, e) from None
     source = open_source(args.source, args.still_seconds)
     est = None
+    people = people_stage(cfg.user, cfg.gestures)  # with several people in view: one person, followed
+    focus = RecordingFocus(cfg.user.min_joint_score)
     writer = None
     found = total = 0
     t0 = None
@@ -53,7 +58,9 @@ def run(args: argparse.Namespace) -> int:
                     t, pose = item.t, item.pose
                 else:
                     est = est or build_estimator(cfg.pose)
-                    t, pose = item.t, est.estimate(item)
+                    scene_of = getattr(est, "estimate_scene", None)
+                    t = item.t
+                    pose = focus.pick(people.select(scene_of(item))) if scene_of else est.estimate(item)
                 t0 = t if t0 is None else t0
                 if writer is None:
                     size = pose.image_size if pose is not None else getattr(item, "size", (640, 480))
