@@ -135,7 +135,7 @@ class BlazePoseEstimator:
     ) -> BlazePoseEstimator:
         """Build the pipeline from the bundled, hash-checked models."""
         name = settings.landmark_model_name()
-        rt = RuntimeOptions(threads=settings.threads)
+        rt = RuntimeOptions(threads=settings.threads, memory_pattern=False)
         rare = RuntimeOptions(threads=settings.threads, release_after_run=True)  # runs to find or re-check only
         det = PersonDetector(
             OnnxModel(verified_path("pose_detection", models), rare), settings.min_detection_score, settings.nms_iou

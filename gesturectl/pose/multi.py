@@ -108,7 +108,7 @@ class MultiBlazePoseEstimator:
     ) -> MultiBlazePoseEstimator:
         """Build from the bundled, hash-checked models."""
         name = settings.landmark_model_name()
-        rt = RuntimeOptions(threads=settings.threads)
+        rt = RuntimeOptions(threads=settings.threads, memory_pattern=False)
         rare = RuntimeOptions(threads=settings.threads, release_after_run=True)  # every recheck_s while following
         finder: Finder
         if settings.people_finder == "movenet":

@@ -89,3 +89,21 @@ def test_a_model_that_hands_its_memory_back_after_each_run_gives_the_same_output
         assert a.keys() == b.keys()
         for k in a:
             np.testing.assert_array_equal(a[k], b[k])
+
+
+def test_the_landmark_model_without_a_memory_pattern_gives_the_same_outputs():
+    """The landmark models run with onnxruntime's memory pattern off (5 MB less resident, the same CPU:
+    docs/performance.md); what they compute must not change, run after run."""
+    import numpy as np
+
+    from gesturectl.pose.models import RuntimeOptions
+
+    path = verified_path("pose_landmark_lite")
+    planned, unplanned = OnnxModel(path), OnnxModel(path, RuntimeOptions(memory_pattern=False))
+    rng = np.random.default_rng(1)
+    for _ in range(3):
+        x = rng.uniform(0, 1, (1, 256, 256, 3)).astype(np.float32)
+        a, b = planned(x), unplanned(x)
+        assert a.keys() == b.keys()
+        for k in a:
+            np.testing.assert_array_equal(a[k], b[k])
