@@ -8,7 +8,8 @@ repeat its gestures): the thread reports the end and stops.
 
 `release(True)` lets go of a live source (a camera: its light goes off) until `release(False)`,
 which reopens it at once; the thread reports "released" and then "started". Files and traces are
-not released (reopening would replay them from the start).
+not released (reopening would replay them from the start): they wait where they are, reading nothing,
+and go on from the same frame, paced as before.
 """
 
 from __future__ import annotations
@@ -168,6 +169,15 @@ class Capture(threading.Thread):
         for item in grabbed() if grabbed is not None else source:
             if self._halt.is_set() or (source.live and self._released.is_set()):
                 return
+            if self._released.is_set():  # a file or trace: wait, reading nothing, then go on from here
+                held = self._clock()
+                log.info("source held while paused")
+                while self._released.is_set() and not self._halt.wait(0.02):
+                    pass
+                if self._halt.is_set():
+                    return
+                if start_wall is not None:
+                    start_wall += self._clock() - held
             if not source.live:
                 t = item.t
                 if start_wall is None:

@@ -128,3 +128,48 @@ def test_frames_the_pace_does_not_want_are_grabbed_but_never_decoded(tmp_path):
     assert [c.item.index for c in got] == list(range(0, 30, 3))
     assert Counting.decoded == 10 and cap.skipped == 20
     assert abs(float(got[1].item.image.mean()) - 3 * 8) < 3  # the wanted frame itself, not a neighbour
+
+
+class CountingSource(ListSource):
+    """A file-like source that counts what it has been asked for."""
+
+    def __init__(self, items):
+        super().__init__(items)
+        self.read = 0
+
+    def __iter__(self):
+        for item in self._items:
+            self.read += 1
+            yield item
+
+
+def test_a_file_paused_by_the_user_reads_nothing_and_goes_on_from_the_same_frame():
+    """A file is not released (reopening would replay it): while paused it waits where it is, reading
+    nothing (a paused daemon on a video costs nothing), and then goes on from the next frame, paced as if the
+    pause had not happened."""
+    import time
+
+    source = CountingSource([PoseSample(i / 20.0, None) for i in range(10)])  # 20 fps
+    slot = LatestSlot()
+    cap = Capture(lambda: source, slot)
+    cap.start()
+    got = drain(slot, "started")
+    first = slot.get(5.0)
+    assert isinstance(first, Captured) and first.item.t == 0.0
+    cap.release(True)
+    time.sleep(0.1)  # the frame due next may still be read and handed on: then reading stops
+    read_at_pause = source.read
+    for _ in range(3):
+        slot.get(0.01)
+    time.sleep(0.4)  # 8 frames' worth of time
+    assert source.read == read_at_pause  # nothing read while paused
+    assert not source.closed
+    cap.release(False)
+    got = drain(slot, "ended")
+    cap.stop()
+    frames = [g for g in got if isinstance(g, Captured)]
+    ts = [round(f.item.t, 2) for f in frames]
+    assert ts and ts[-1] >= 0.4 and source.read == 10  # read to the end after the pause (the slot may
+    assert all(round(b - a, 2) == 0.05 for a, b in zip(ts, ts[1:]))  # drop the last for "ended"), frame by frame
+    gaps = [b.wall - a.wall for a, b in zip(frames, frames[1:])]
+    assert all(g < 0.2 for g in gaps)  # paced at 20 fps again, not bursting to catch up with the wall clock
