@@ -13,7 +13,6 @@ import logging
 import queue
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +26,9 @@ from gesturectl.people.stage import PeopleStage
 from gesturectl.runtime.capture import Capture, Captured, LatestSlot, SourceEvent
 from gesturectl.runtime.engine import Engine, Outcome
 from gesturectl.runtime.pacing import Pacer, PaceSettings, Seen
-from gesturectl.runtime.status import Status, quantiles_ms
-from gesturectl.runtime.view import Meter, View, ViewSlot
+from gesturectl.runtime.status import Status
+from gesturectl.runtime.tally import LoopTally
+from gesturectl.runtime.view import Meter, ViewSlot, frame_view
 from gesturectl.sources.base import FrameSource
 from gesturectl.sources.motion import MotionGate
 from gesturectl.types import Frame
@@ -95,16 +95,7 @@ class Daemon:
         self.source_state = "starting"
         self.source_message = ""
         self.pose_error: str | None = None
-        self._frames = 0
-        self._events = 0
-        self._last_event: dict | None = None
-        self._latencies: deque[float] = deque(maxlen=500)
-        self._frame_latencies: deque[float] = deque(maxlen=500)  # capture to processed, every processed frame
-        self._first_frame_at: float | None = None  # wall-clock time (epoch) of the first processed frame
-        self._in_view = False
-        self._people = 0  # people in the last processed frame
-        self._user: int | None = None  # the track id in control
-        self._user_seen = False
+        self._tally = LoopTally()
         self._started = time.monotonic()
         self._view: ViewSlot | None = None  # a preview window's slot, when one is open
         self._meter = Meter()
@@ -132,22 +123,13 @@ class Daemon:
                 pose_error=self.pose_error,
                 paused=pause.paused,
                 paused_by=pause.by.value if pause.by else None,
-                frames=self._frames,
                 dropped_frames=self._slot.dropped,
-                events=self._events,
-                last_event=self._last_event,
-                latency_ms=quantiles_ms(self._latencies),
                 config=str(self.opts.config_path) if self.opts.config_path else "built-in defaults",
                 dry_run=self.opts.dry_run,
                 uptime_s=round(time.monotonic() - self._started, 1),
                 stage_ms={k: round(v, 2) for k, v in self.engine.timer.ms_per_call().items()},
-                person_in_view=self._in_view,
-                people_in_view=self._people,
-                user=self._user,
-                user_in_view=self._user_seen,
                 pace=self.pacer.mode.value,
-                frame_latency_ms=quantiles_ms(self._frame_latencies),
-                first_frame_at=self._first_frame_at,
+                **self._tally.fields(),
             )
 
     @property
@@ -169,28 +151,9 @@ class Daemon:
         self._view = slot
 
     def _publish(self, slot: ViewSlot, captured: Captured) -> None:
-        item, pose, sel = captured.item, self.engine.last_pose, self.engine.last_selection
-        people = sel.scene.people if sel is not None else ()
-        poses = tuple(p.pose for p in people) if people else (() if pose is None else (pose,))
-        user = next((i for i, p in enumerate(people) if sel and p.track_id == sel.controlling), None)
-        image = item.image if isinstance(item, Frame) else None
-        size = item.size if isinstance(item, Frame) else (poses[0].image_size if poses else (640, 480))
         fps, cpu = self._meter.tick(captured.wall)
-        gestures = self.engine.gestures
-        slot.put(
-            View(
-                image=image,
-                image_size=size,
-                poses=poses,
-                progress=gestures.progress(),
-                engaged=gestures.engaged,
-                state=self.state,
-                fps=fps,
-                stage_ms=self.engine.timer.ms_per_call(),
-                cpu_percent=cpu,
-                controlling=user if people else (0 if poses else None),
-            )
-        )
+        e = self.engine
+        slot.put(frame_view(captured.item, e.last_pose, e.last_selection, e.gestures, self.state, fps, cpu, e.timer))
 
     # -- the loop ----------------------------------------------------------------------------------
     def run(self) -> int:
@@ -241,24 +204,14 @@ class Daemon:
             return
         if self.pose_error is not None:
             self._pose_failed(None)
-        in_view = self.engine.someone_in_view  # anyone, in control or not (they may be about to engage)
-        sel = self.engine.last_selection
-        with self._lock:
-            self._frames += 1
-            came_or_left, self._in_view = in_view != self._in_view, in_view
-            if sel is not None:
-                self._people, self._user = len(sel.scene.people), sel.controlling
-                self._user_seen = sel.pose is not None
-        if came_or_left:  # the tray shows "nobody in view"
+        # someone came into view or the last one left (in control or not): the tray shows "nobody in view"
+        if self._tally.frame(self.engine.someone_in_view, self.engine.last_selection):
             self._changed()
         for o in outcomes:
             self._record(o)
             self._on_outcome(o)
         self._paced(captured)
-        if self._first_frame_at is None:  # (its latency includes loading the model: not counted)
-            self._first_frame_at = time.time()
-        else:
-            self._frame_latencies.append(self.engine.now() - captured.wall)
+        self._tally.processed(self.engine.now() - captured.wall)
         slot = self._view
         if slot is not None:  # a preview is open (the only per-frame cost of the preview when closed)
             if slot.closed:
@@ -275,19 +228,7 @@ class Daemon:
             self._changed()
 
     def _record(self, o: Outcome) -> None:
-        with self._lock:
-            self._events += 1
-            self._last_event = {
-                "gesture": o.decision.event.gesture,
-                "action": o.decision.action_name,
-                "result": o.result,
-                "error": o.error,
-                "skipped": o.decision.skipped,
-                "line": o.log_line(),
-                "at": time.strftime("%H:%M:%S"),
-            }
-            if o.decision.action is not None and o.error is None:
-                self._latencies.append(o.latency_s)
+        self._tally.outcome(o)
         (log.warning if o.error is not None else log.info)("%s", o.log_line())
         slot = self._view
         if slot is not None:
@@ -313,7 +254,7 @@ class Daemon:
         if not isinstance(captured.item, Frame):
             return
         before, pause = self.pacer.mode, self.engine.pause
-        seen = Seen(captured.wall, self._in_view, self.engine.underway, pause.by, self._view is not None)
+        seen = Seen(captured.wall, self._tally.in_view, self.engine.underway, pause.by, self._view is not None)
         mode = self.pacer.observe(seen)
         if self.pacer.motion_gated:  # the next frames are compared with this one
             self._motion.seen(captured.item.image)

@@ -13,11 +13,18 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from gesturectl.gestures.progress import GestureProgress
-from gesturectl.types import Pose
+from gesturectl.types import Frame, Pose
+
+if TYPE_CHECKING:
+    from gesturectl.gestures.pipeline import GestureStage
+    from gesturectl.people.stage import Selection
+    from gesturectl.sources.base import SourceItem
+    from gesturectl.timing import StageTimer
 
 
 @dataclass(frozen=True)
@@ -112,3 +119,35 @@ class Meter:
         (w0, c0), (w1, c1) = self._cpu[0], self._cpu[-1]
         cpu = 100.0 * (c1 - c0) / (w1 - w0) if w1 > w0 else 0.0
         return fps, cpu
+
+
+def frame_view(
+    item: SourceItem,
+    pose: Pose | None,
+    selection: Selection | None,
+    gestures: GestureStage,
+    state: str,
+    fps: float,
+    cpu: float,
+    timer: StageTimer,
+) -> View:
+    """The view of one processed item: everyone the people stage kept (or the one pose of a single-person
+    source), who is in control, each gesture's progress (`gestures`: the engine's gesture stage) and the
+    loop's figures (`timer`: its StageTimer)."""
+    people = selection.scene.people if selection is not None else ()
+    poses = tuple(p.pose for p in people) if people else (() if pose is None else (pose,))
+    user = next((i for i, p in enumerate(people) if p.track_id == selection.controlling), None) if people else None
+    frame = item if isinstance(item, Frame) else None
+    size = frame.size if frame is not None else (poses[0].image_size if poses else (640, 480))
+    return View(
+        image=None if frame is None else frame.image,
+        image_size=size,
+        poses=poses,
+        progress=gestures.progress(),
+        engaged=gestures.engaged,
+        state=state,
+        fps=fps,
+        stage_ms=timer.ms_per_call(),
+        cpu_percent=cpu,
+        controlling=user if people else (0 if poses else None),
+    )
