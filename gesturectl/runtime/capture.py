@@ -116,6 +116,10 @@ class Capture(threading.Thread):
     def _wait_while_released(self) -> None:
         self._slot.put(SourceEvent("released", "the camera is off while paused"))
         log.info("source released while paused")
+        self._hold()
+
+    def _hold(self) -> None:
+        """Wait until the source is taken back (or the thread is stopped)."""
         while self._released.is_set() and not self._halt.wait(0.02):
             pass
 
@@ -172,8 +176,7 @@ class Capture(threading.Thread):
             if self._released.is_set():  # a file or trace: wait, reading nothing, then go on from here
                 held = self._clock()
                 log.info("source held while paused")
-                while self._released.is_set() and not self._halt.wait(0.02):
-                    pass
+                self._hold()
                 if self._halt.is_set():
                     return
                 if start_wall is not None:

@@ -81,6 +81,7 @@ def _on_own_person(xy: np.ndarray, who: str, side: float) -> bool:
 
 @dataclass(frozen=True)
 class Photo:
+    image: np.ndarray
     selection: Selection
     crop_side: dict[str, float]  # per marked person, the side of the crop their landmarks were read from
     finder_crop: dict[str, Roi]
@@ -102,7 +103,7 @@ def three_people() -> Photo:
             finder_crop[_who(p.pose)] = roi
     cfg = load_config(None)
     selection = people_stage(cfg.user, cfg.gestures).select(scene)
-    return Photo(selection, crop_side, finder_crop, settings)
+    return Photo(image, selection, crop_side, finder_crop, settings)
 
 
 def _landmarks(settings: PoseSettings) -> LandmarkModel:
@@ -154,7 +155,7 @@ def test_the_raised_hand_holds_over_slightly_moved_crops(three_people):
             moved = replace(roi, cx=roi.cx + dx, rotation=roi.rotation + dr)
             people = (
                 MultiBlazePoseEstimator(lambda _, r=moved: [r], lm, settings)
-                .estimate_scene(Frame(cv2.imread(str(shared_path("media/images/three_people.jpg"))), 0.0))
+                .estimate_scene(Frame(three_people.image, 0.0))
                 .people
             )
             assert len(people) == 1 and _who(people[0].pose) == "standing_left"
