@@ -30,11 +30,12 @@ def test_a_short_spread_is_zoom_ins_nearest_miss_with_its_value():
     miss = s.misses[0]
     assert miss.t < s.fired_at[0] and miss.phase_index == 1 and miss.phases == 3
     assert [r.name for r in miss.reach] == ["together", "spread"]
-    assert miss.reach[0].done and miss.reach[0].hold_s == pytest.approx(0.1, abs=0.04)
+    assert miss.reach[0].done and miss.reach[0].hold_s == pytest.approx(miss.reach[0].hold_needed_s, abs=0.04)
     assert miss.reach[1].motion == pytest.approx(0.86, abs=0.01) and miss.reach[1].motion_needed == 1.0
     assert miss.blocking is not None and miss.blocking.kind == "motion"
     words = miss.words()
-    assert "together held 0.1" in words and "spread reached 0.86 of 1.00 shoulder widths" in words
+    assert f"together held {miss.reach[0].hold_s:.2f}" in words
+    assert "spread reached 0.86 of 1.00 shoulder widths" in words
     assert "within 0.8 s" in words
 
 

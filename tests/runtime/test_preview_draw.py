@@ -32,8 +32,8 @@ def _px(img, x, y):
 
 
 def test_a_meter_fills_with_the_gestures_progress():
-    # zoom_in's together phase part held (0.05 s of its 0.1 s): its bar is under a third full (phase 1 of 3).
-    view = _view_at([M("hands_together", 1.0, ease_s=0)], 0.05)
+    # zoom_in's together phase part held (one 30 fps frame of its 0.05 s): its bar is under a third full (phase 1 of 3).
+    view = _view_at([M("hands_together", 1.0, ease_s=0)], 0.025)
     zoom = next(i for i, p in enumerate(view.progress) if p.gesture == "zoom_in")
     frac = view.progress[zoom].fraction
     assert 0.05 < frac < 1 / 3 and view.progress[zoom].phase_index == 0
