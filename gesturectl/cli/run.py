@@ -93,6 +93,7 @@ class StopSignals:
 
     def __init__(self) -> None:
         self.received: int | None = None
+        self.first: int | None = None
         self._stop = None
 
     def install(self) -> None:
@@ -108,13 +109,18 @@ class StopSignals:
             stop()
 
     def _handle(self, signum, frame) -> None:
-        first = self.received is None
+        # No logging or printing here: the handler runs between any two bytecodes of the main thread, maybe
+        # in the middle of writing a log line, and a nested write to the same file fails ("reentrant call").
+        if self.first is None:
+            self.first = signum
         self.received = signum
         if self._stop is None:
             raise KeyboardInterrupt
-        if first:
-            log.info("signal %s: stopping", signal.Signals(signum).name)
         self._stop()
+
+    def describe(self) -> str | None:
+        """"stopped by SIGINT" once a signal came (for the log, written outside the handler)."""
+        return None if self.first is None else f"stopped by {signal.Signals(self.first).name}"
 
 
 def run_daemon(args: argparse.Namespace) -> int:
@@ -205,6 +211,8 @@ def _run(
         if notifier is not None:
             notifier.stop()
         st = daemon.status()
+        if signals.describe():
+            log.info(signals.describe())
         if args.verbose:
             t = edges.timer
             say("CPU per stage: " + ", ".join(f"{k} {v:.2f} ms x{t.calls[k]}" for k, v in t.ms_per_call().items()))

@@ -4,6 +4,7 @@ Ctrl+C during start-up."""
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -86,4 +87,48 @@ def test_ctrl_c_during_start_up_is_honoured(tmp_path):
             pytest.fail(f"SIGINT after {delay} s was not honoured")
         err = p.stderr.read()
         assert rc in (0, 130, -signal.SIGINT), err
-        assert "Traceback" not in err or rc == -signal.SIGINT  # (before our code runs Python itself exits)
+        assert "Traceback" not in err or rc == -signal.SIGINT, err  # (before our code runs Python itself exits)
+
+
+def test_a_stop_signal_writes_nothing_from_its_handler(caplog):
+    """The handler runs between two bytecodes of the main thread, maybe inside a log write: it must not log."""
+    from gesturectl.cli.run import StopSignals
+
+    sig, stops = StopSignals(), []
+    sig.stop_with(lambda: stops.append(1))
+    with caplog.at_level(logging.DEBUG):
+        sig._handle(signal.SIGINT, None)
+        sig._handle(signal.SIGTERM, None)
+    assert caplog.records == [] and stops == [1, 1]
+    assert sig.describe() == "stopped by SIGINT"
+
+
+STORM = """
+import logging, os, signal, sys, threading, time
+from gesturectl.cli.run import PrivateLogHandler, StopSignals
+logging.getLogger().addHandler(PrivateLogHandler(sys.argv[1], maxBytes=10**8, backupCount=1, encoding="utf-8"))
+logging.getLogger().setLevel(logging.INFO)
+holder = {}
+def fresh():
+    holder["s"] = s = StopSignals()
+    s.install()
+    s.stop_with(fresh)  # each signal meets a handler that has seen none yet
+fresh()
+def storm():
+    for _ in range(400):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.001)
+t = threading.Thread(target=storm, daemon=True)
+t.start()
+while t.is_alive():
+    logging.getLogger("busy").info("a line long enough to be written in pieces " * 20)
+"""
+
+
+def test_stop_signals_during_log_writes_never_break_the_log(tmp_path):
+    """Ctrl+C while the main thread writes a log line: once printed '--- Logging error ---' and a traceback
+    (a reentrant write to the log file from the signal handler)."""
+    p = subprocess.run(
+        [sys.executable, "-c", STORM, str(tmp_path / "log")], capture_output=True, text=True, timeout=60
+    )
+    assert p.returncode == 0 and "Logging error" not in p.stderr and "Traceback" not in p.stderr, p.stderr[-2000:]
