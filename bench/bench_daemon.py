@@ -75,6 +75,7 @@ def measure(
     preview: bool = False,
     max_people: int | None = None,
     src: Path | None = None,
+    seconds: float = 12.0,
 ) -> dict:
     """Run the daemon on `source` to its end: CPU (fraction of a core, after a 3 s start-up), peak RSS (MB),
     start → first processed frame (s), capture → processed latency p95 (ms) and the pace it ended in."""
@@ -111,7 +112,16 @@ def measure(
     c0, t0 = sum(proc.cpu_times()[:2]), time.monotonic()
     c1, t1, rss, status = c0, t0, 0, {}
     samples: list[int] = []
+    # Paused, a video waits where it is and never ends: the window is then as long as the video would have run.
+    window = max(6.0, seconds - (time.time() - started)) if pause else None
     while p.poll() is None:
+        if window is not None and time.monotonic() - t0 > window:
+            subprocess.run([*ctl, "stop"], env=env, capture_output=True, cwd=tmp)
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+            break
         try:
             samples.append(proc.memory_info().rss)
             rss = max(rss, samples[-1])
@@ -218,7 +228,9 @@ def main() -> None:
             cases["person, preview open"] = (still, False, True)
         for _ in range(args.repeats):  # alternate everything, so the machine's load hits all alike
             for name, (video, pause, preview) in cases.items():
-                runs.setdefault(name, []).append(measure(video, tmp, args.model, pause, preview, src=args.src))
+                runs.setdefault(name, []).append(
+                    measure(video, tmp, args.model, pause, preview, src=args.src, seconds=args.seconds)
+                )
             reads.append(measure_read(empty))
             if not args.no_mediapipe and (ms := mediapipe_full_ms()) is not None:
                 mp_ms.append(ms)
