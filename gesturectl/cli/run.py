@@ -92,8 +92,7 @@ class StopSignals:
     """
 
     def __init__(self) -> None:
-        self.received: int | None = None
-        self.first: int | None = None
+        self.first: int | None = None  # the first stop signal that came
         self._stop = None
 
     def install(self) -> None:
@@ -105,7 +104,7 @@ class StopSignals:
     def stop_with(self, stop) -> None:
         """From now on a signal calls `stop()` (at once, if one came already)."""
         self._stop = stop
-        if self.received is not None:
+        if self.first is not None:
             stop()
 
     def _handle(self, signum, frame) -> None:
@@ -113,13 +112,12 @@ class StopSignals:
         # in the middle of writing a log line, and a nested write to the same file fails ("reentrant call").
         if self.first is None:
             self.first = signum
-        self.received = signum
         if self._stop is None:
             raise KeyboardInterrupt
         self._stop()
 
     def describe(self) -> str | None:
-        """"stopped by SIGINT" once a signal came (for the log, written outside the handler)."""
+        """The log's words for the stop ('stopped by SIGINT') once a signal came; written outside the handler."""
         return None if self.first is None else f"stopped by {signal.Signals(self.first).name}"
 
 
@@ -211,8 +209,8 @@ def _run(
         if notifier is not None:
             notifier.stop()
         st = daemon.status()
-        if signals.describe():
-            log.info(signals.describe())
+        if why := signals.describe():
+            log.info(why)
         if args.verbose:
             t = edges.timer
             say("CPU per stage: " + ", ".join(f"{k} {v:.2f} ms x{t.calls[k]}" for k, v in t.ms_per_call().items()))

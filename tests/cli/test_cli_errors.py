@@ -128,7 +128,5 @@ while t.is_alive():
 def test_stop_signals_during_log_writes_never_break_the_log(tmp_path):
     """Ctrl+C while the main thread writes a log line: once printed '--- Logging error ---' and a traceback
     (a reentrant write to the log file from the signal handler)."""
-    p = subprocess.run(
-        [sys.executable, "-c", STORM, str(tmp_path / "log")], capture_output=True, text=True, timeout=60
-    )
+    p = subprocess.run([sys.executable, "-c", STORM, str(tmp_path / "log")], capture_output=True, text=True, timeout=60)
     assert p.returncode == 0 and "Logging error" not in p.stderr and "Traceback" not in p.stderr, p.stderr[-2000:]
