@@ -4,7 +4,8 @@
 CPU seconds per wall-clock second of `gesturectl run` (dry run, process CPU from /proc, private HOME-like
 folders), on looped 30 fps videos made from ../shared's real person video: a person in view not gesturing
 (the part of the video before the arms go up), the same person raising both arms overhead (the engage pose
-part of the time), nobody in view (an empty grey view with sensor noise), and the person video paused from
+part of the time), nobody in view (an empty grey view with sensor noise; once as MPEG-4, once uncompressed like the
+YUV frames a webcam delivers, which need no decoding), and the person video paused from
 the CLI; with $DISPLAY also the person with the preview window open. Each figure is also given as a ratio to
 what MediaPipe 0.10.14's Pose solution (full model, tracking) costs at 30 fps on the same machine, measured
 in the same run (its per-frame CPU from bench_pose.py's worker, × 30). Configurations alternate, `--repeats`
@@ -39,12 +40,16 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 VIDEO = Path(os.environ.get("GESTURECTL_SHARED", ROOT.parent / "shared")) / "media" / "video" / "arms_overhead.mp4"
 ARMS_DOWN_FRAMES = 28  # the video's first 28 frames (0.9 s): the person stands, arms down, before raising them
-PACED_TARGETS = {"person in view, not gesturing": 0.30, "nobody in view": 0.05, "paused (CLI)": 0.05}
+NOBODY_RAW = "nobody, uncompressed video"
+PACED_TARGETS = {"person in view, not gesturing": 0.30, "nobody in view": 0.05, NOBODY_RAW: 0.05, "paused (CLI)": 0.05}
 
 
-def looped_video(src: Path, dst: Path, seconds: float, blank: bool = False, first: int | None = None) -> Path:
+def looped_video(
+    src: Path, dst: Path, seconds: float, blank: bool = False, first: int | None = None, raw: bool = False
+) -> Path:
     """`seconds` of `src` (or its `first` frames) played forwards then backwards, so the motion is continuous;
-    `blank`: an empty grey view with sensor noise instead (what a webcam sees of an empty wall)."""
+    `blank`: an empty grey view with sensor noise instead (what a webcam sees of an empty wall); `raw`: stored
+    uncompressed (I420 in AVI, as a webcam delivers YUV frames that need no decoding) instead of MPEG-4."""
     cap = cv2.VideoCapture(str(src))
     fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
     frames = []
@@ -55,7 +60,7 @@ def looped_video(src: Path, dst: Path, seconds: float, blank: bool = False, firs
         frames.append(f)
     cap.release()
     h, w = frames[0].shape[:2]
-    out = cv2.VideoWriter(str(dst), cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
+    out = cv2.VideoWriter(str(dst), cv2.VideoWriter_fourcc(*("I420" if raw else "mp4v")), fps, (w, h))
     rng = np.random.default_rng(0)
     for i in range(int(seconds * fps)):
         if blank:
@@ -213,15 +218,18 @@ def main() -> None:
     runs: dict[str, list[dict]] = {}
     mp_ms: list[float] = []
     reads: list[float] = []
+    raw_reads: list[float] = []
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
         still = looped_video(args.video, tmp / "still.mp4", args.seconds, first=ARMS_DOWN_FRAMES)
         arms = looped_video(args.video, tmp / "arms.mp4", args.seconds)
         empty = looped_video(args.video, tmp / "empty.mp4", args.seconds, blank=True)
+        empty_raw = looped_video(args.video, tmp / "empty.avi", args.seconds, blank=True, raw=True)
         cases = {
             "person in view, not gesturing": (still, False, False),
             "person raising both arms": (arms, False, False),
             "nobody in view": (empty, False, False),
+            NOBODY_RAW: (empty_raw, False, False),
             "paused (CLI)": (still, True, False),
         }
         if os.environ.get("DISPLAY"):
@@ -232,6 +240,7 @@ def main() -> None:
                     measure(video, tmp, args.model, pause, preview, src=args.src, seconds=args.seconds)
                 )
             reads.append(measure_read(empty))
+            raw_reads.append(measure_read(empty_raw))
             if not args.no_mediapipe and (ms := mediapipe_full_ms()) is not None:
                 mp_ms.append(ms)
     ref = None if not mp_ms else statistics.median(mp_ms) * 30 / 1000  # MediaPipe full at 30 fps, in cores
@@ -256,15 +265,17 @@ def main() -> None:
             f"{name:30} {r['cpu']:7.1%} {ratio:>9} {target:>7} {r['pace'] or '-':>7} {r['rss_median_mb']:7.0f} "
             f"{r['rss_mb']:7.0f} {first:>9} {p95:>7}"
         )
-    read = statistics.median(reads)
+    read, raw_read = statistics.median(reads), statistics.median(raw_reads)
     print(
-        f"reading a 30 fps video file alone (grab every frame, decode none) costs {read:.1%} of a core"
+        f"reading a 30 fps MPEG-4 video file alone (grab every frame at 30 fps, retrieve none) costs {read:.1%} of a core"
         + (f" = {read / ref:.3f}x" if ref else "")
-        + ": part of every figure above, and a cost a camera (frames delivered ready-made) does not have"
+        + ": part of every MPEG-4 figure above (a compressed file is decoded to be read at all), a cost a camera,"
+        " which delivers frames ready-made, does not have; the same read of the uncompressed video costs"
+        f" {raw_read:.1%}"
     )
-    for name in ("nobody in view", "paused (CLI)"):
+    for name, cost in (("nobody in view", read), (NOBODY_RAW, raw_read)):
         r = sorted(runs[name], key=lambda x: x["cpu"])[len(runs[name]) // 2]
-        beyond = max(0.0, r["cpu"] - read)
+        beyond = max(0.0, r["cpu"] - cost)
         print(f"  {name}, beyond reading the file: {beyond:.1%}" + (f" = {beyond / ref:.3f}x" if ref else ""))
     print("RSS: the median of the samples taken 4 times a second, and the largest (peak)")
     print("targets: first frame <= 1.5 s; RSS <= 150 MB; capture -> processed p95 is one part of gesture end -> action")
