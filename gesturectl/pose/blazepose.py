@@ -34,7 +34,7 @@ from gesturectl.pose.detection import (
 )
 from gesturectl.pose.landmarks import AUX_CENTRE, AUX_SIZE, NUM_BODY_LANDMARKS, RawLandmarks, decode_landmarks
 from gesturectl.pose.models import OnnxModel, RuntimeOptions, verified_path
-from gesturectl.pose.preprocess import crop_tensor
+from gesturectl.pose.preprocess import crop_tensor, limit_opencv_threads
 from gesturectl.pose.roi import Roi, letterbox_roi, roi_from_alignment
 from gesturectl.pose.settings import PoseSettings
 from gesturectl.timing import StageTimer
@@ -134,6 +134,7 @@ class BlazePoseEstimator:
         cls, settings: PoseSettings, timer: StageTimer | None = None, models: Path | None = None
     ) -> BlazePoseEstimator:
         """Build the pipeline from the bundled, hash-checked models."""
+        limit_opencv_threads(settings.threads)
         name = settings.landmark_model_name()
         rt = RuntimeOptions(threads=settings.threads, memory_pattern=False)
         rare = RuntimeOptions(threads=settings.threads, release_after_run=True)  # runs to find or re-check only

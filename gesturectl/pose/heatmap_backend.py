@@ -24,6 +24,7 @@ from gesturectl.pose.blazepose import PersonDetector, roi_from_detection
 from gesturectl.pose.detection import pick_person
 from gesturectl.pose.heatmaps import affine_transform_matrix, box_to_centre_scale, final_predictions, normalise_bgr
 from gesturectl.pose.models import OnnxModel, RuntimeOptions, verified_path
+from gesturectl.pose.preprocess import limit_opencv_threads
 from gesturectl.pose.roi import Roi
 from gesturectl.pose.settings import PoseSettings
 from gesturectl.timing import StageTimer
@@ -64,6 +65,7 @@ class HeatmapPoseEstimator:
                 f"pose.model: {path} does not exist (export one with "
                 "`gesturectl export-simple-baselines`, or use lite/full)"
             )
+        limit_opencv_threads(settings.threads)
         rt = RuntimeOptions(threads=settings.threads)
         det = PersonDetector(
             OnnxModel(verified_path("pose_detection"), rt), settings.min_detection_score, settings.nms_iou

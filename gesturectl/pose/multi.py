@@ -41,6 +41,7 @@ from gesturectl.pose.detection import Detection
 from gesturectl.pose.landmarks import AUX_CENTRE, AUX_SIZE, NUM_BODY_LANDMARKS, RawLandmarks
 from gesturectl.pose.models import OnnxModel, RuntimeOptions, verified_path
 from gesturectl.pose.movenet import MoveNetFinder
+from gesturectl.pose.preprocess import limit_opencv_threads
 from gesturectl.pose.roi import Roi, roi_from_alignment
 from gesturectl.pose.settings import PoseSettings
 from gesturectl.timing import StageTimer
@@ -107,6 +108,7 @@ class MultiBlazePoseEstimator:
         cls, settings: PoseSettings, timer: StageTimer | None = None, models: Path | None = None
     ) -> MultiBlazePoseEstimator:
         """Build from the bundled, hash-checked models."""
+        limit_opencv_threads(settings.threads)
         name = settings.landmark_model_name()
         rt = RuntimeOptions(threads=settings.threads, memory_pattern=False)
         rare = RuntimeOptions(threads=settings.threads, release_after_run=True)  # every recheck_s while following

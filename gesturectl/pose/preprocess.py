@@ -8,6 +8,16 @@ import numpy as np
 from gesturectl.pose.roi import Roi, crop_matrix
 
 
+def limit_opencv_threads(threads: int) -> None:
+    """Let OpenCV's own thread pool use at most `threads` threads (process-wide; `pose.threads`).
+
+    By default OpenCV splits even a 256×256 crop across every core, and its idle workers spin before
+    they sleep: on 2 cores that cost 5–20% of the pose pipeline's CPU per frame (measured, bench/bench_pose.py),
+    for crops that take a fraction of a millisecond on one thread.
+    """
+    cv2.setNumThreads(threads)
+
+
 def crop_tensor(
     image_bgr: np.ndarray,
     roi: Roi,

@@ -25,7 +25,7 @@ class PoseSettings(BaseModel):
         min_presence: landmark model's person score below which the person is lost.
         nms_iou: overlap above which two detections are one person.
         track: follow the person from frame to frame instead of detecting every frame.
-        threads: onnxruntime intra-op threads.
+        threads: threads the pose stage may use: onnxruntime's intra-op threads and OpenCV's pool (process-wide).
         recheck_s: while tracking, run the detector this often to keep the track on its person.
         draw_min_score: joints scored below this are drawn hollow and their limbs left out.
         people_finder: what finds the people to follow when max_people > 1: `movenet` (MoveNet

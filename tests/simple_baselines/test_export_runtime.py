@@ -148,3 +148,17 @@ def test_the_lambda_handler_serves_an_exported_model(random_r18, astronaut_png):
     assert report["layout"] == "coco17" and len(report["people"][0]["keypoints"]) == 17
     health = handler({"version": "2.0", "rawPath": "/health", "requestContext": {"http": {"method": "GET"}}}, None)
     assert json.loads(health["body"])["model"] == str(random_r18)
+
+
+def test_an_exported_model_as_the_pose_stage_bounds_opencvs_threads(random_r18):
+    import cv2
+
+    from gesturectl.pose.factory import build_estimator
+    from gesturectl.pose.settings import PoseSettings
+
+    cv2.setNumThreads(-1)
+    try:
+        build_estimator(PoseSettings(model=str(random_r18), threads=3))
+        assert cv2.getNumThreads() == 3
+    finally:
+        cv2.setNumThreads(-1)
