@@ -179,7 +179,8 @@ class Daemon:
         """Update the source state; True when the daemon should exit (source ended with --exit-at-end)."""
         with self._lock:
             self.source_state = ev.kind
-            self.source_message = ev.message + (f" (retrying in {ev.retry_s:.1f} s)" if ev.retry_s else "")
+            retries = ev.retry_s and not self.opts.exit_at_end  # --exit-at-end stops instead of retrying
+            self.source_message = ev.message + (f" (retrying in {ev.retry_s:.1f} s)" if retries else "")
         if ev.kind == "started":
             self.engine.reset()
             self.pacer.reset()

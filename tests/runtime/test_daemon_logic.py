@@ -4,6 +4,7 @@ failing action, the source lost and back, the idle rate. No sleeps, no subproces
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -175,6 +176,13 @@ def test_source_lost_resets_gestures_and_comes_back(tmp_path):
     # the spread alone, right after the camera came back, must not complete the zoom begun before
     assert h.feed([M("hands_apart", 0.4), M("hands_apart", 0.5)], start="hands_mid") == []
     assert h.daemon.status().state == "running"
+
+
+def test_with_exit_at_end_a_lost_source_is_not_said_to_be_retried(tmp_path):
+    h = Harness(tmp_path)
+    h.daemon.opts = dataclasses.replace(h.daemon.opts, exit_at_end=True)
+    assert h.daemon.source_event(SourceEvent("lost", "camera 5 cannot be opened", 0.5)) is True  # it stops
+    assert h.daemon.status().source_message == "camera 5 cannot be opened"  # no "(retrying in 0.5 s)"
 
 
 def test_exit_at_end_and_stop(tmp_path):
