@@ -19,4 +19,3 @@ def opencv_default_threads():
 def test_building_the_pose_stage_sets_opencvs_threads(opencv_default_threads, threads, max_people):
     build_estimator(PoseSettings(model="lite", threads=threads, max_people=max_people))
     assert cv2.getNumThreads() == threads
-
