@@ -7,11 +7,12 @@ problem is reported at once with its dotted path and line, e.g.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import logging
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -188,6 +189,59 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def _settings_at(loc: tuple[Any, ...]) -> list[str] | None:
+    """The setting names the config allows at `loc` (a section, an app, an action...), if it names a mapping of
+    fixed settings; None where the keys are the user's own names (apps, actions, gestures) or it does not resolve."""
+    tp: Any = Config
+    for key in (*loc, None):
+        args = [a for a in get_args(tp) if a is not type(None)] if get_origin(tp) is Union else [tp]
+        tp = next((a for a in args if isinstance(a, type) and issubclass(a, BaseModel)), args[0] if args else None)
+        if key is None:
+            return list(tp.model_fields) if isinstance(tp, type) and issubclass(tp, BaseModel) else None
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            field = tp.model_fields.get(str(key))
+            tp = field.annotation if field is not None else None
+        elif get_origin(tp) in (dict, tuple, list):
+            tp = get_args(tp)[-1 if get_origin(tp) is dict else 0]
+        else:
+            return None
+    return None
+
+
+#: For a list setting written as one string: how a list of it looks.
+LIST_EXAMPLES = {"hotkey": '[mod, "="]', "pause_hotkey": "[ctrl, alt, g]", "argv": "[xterm, -e, htop]"}
+
+
+def _as_yaml_list(words: list[str]) -> str:
+    """`words` as a YAML flow list that reads back as written (`=` and `-` quoted where YAML needs it)."""
+    return yaml.safe_dump(words, default_flow_style=True, width=1_000).strip()
+
+
+def _friendly(err: dict, merged: dict) -> tuple[str, bool] | None:
+    """Plain words for the pydantic errors a user meets most (a misspelt setting, one string for a list), and
+    whether the rejected value is still worth showing; None to keep pydantic's message."""
+    loc, value = err["loc"], err.get("input")
+    if err["type"] == "extra_forbidden":
+        known = _settings_at(loc[:-1])
+        if known is None:
+            return None
+        key = str(loc[-1])
+        close = difflib.get_close_matches(key, known, n=1)
+        mean = f"; did you mean {close[0]!r}?" if close else ""
+        gestures = merged.get("gestures")
+        defined = gestures.get("definitions") if isinstance(gestures, dict) else None
+        if tuple(loc[:-1]) == ("gestures",) and isinstance(defined, dict) and key in defined:
+            mean = f"; a gesture's settings go under gestures.definitions.{key}"
+        return f"unknown setting {key!r}{mean} (valid here: {', '.join(known)})", False
+    if err["type"] in ("tuple_type", "list_type") and isinstance(value, str):
+        field = str(loc[-1]) if loc and not isinstance(loc[-1], int) else ""
+        words = [w.strip() for w in (value.split("+") if field.endswith("hotkey") else value.split())]
+        example = _as_yaml_list(words) if all(words) and words else LIST_EXAMPLES.get(field, "[first, second]")
+        why = " (it is never split or run through a shell)" if field == "argv" else ""
+        return f"expected a list, one item each, e.g. {example}{why}", True
+    return None
+
+
 def _validation_lines(e: ValidationError, merged: dict, tree: yaml.Node | None) -> list[str]:
     lines: list[str] = []
     errors = e.errors()
@@ -202,6 +256,8 @@ def _validation_lines(e: ValidationError, merged: dict, tree: yaml.Node | None) 
         line = _line_of(tree, err["loc"])
         where = f" (line {line})" if line else ""
         shown = err["type"] != "missing" and not isinstance(err["input"], dict)
+        if (friendly := _friendly(err, merged)) is not None:
+            msg, shown = friendly[0], shown and friendly[1]
         got = f" (got {_shown(err['input'])})" if shown else ""
         lines.append(f"  {path}{where}: {msg}{got}")
     return lines

@@ -1,4 +1,5 @@
 import pytest
+import yaml
 
 from gesturectl.config import default_config_text, load_config, parse_config
 from gesturectl.errors import ConfigError
@@ -23,16 +24,66 @@ def test_every_problem_is_reported_with_path_and_line():
     assert "my.yaml: 3 problem(s)" in msg
     assert "pose.model (line 3): must be lite, full, or the path of a heatmap model" in msg and "'heavy'" in msg
     assert "pose.min_presence (line 4)" in msg and "1.5" in msg
-    assert "pose.colour (line 5): Extra inputs are not permitted" in msg
+    assert "pose.colour (line 5): unknown setting 'colour' (valid here: model, " in msg
 
 
 def test_unknown_section_and_bad_yaml():
-    with pytest.raises(ConfigError, match=r"colours \(line 2\): Extra inputs"):
+    with pytest.raises(
+        ConfigError, match=r"colours \(line 2\): unknown setting 'colours' \(valid here: version, pose, gestures, "
+    ):
         parse_config("gestures: {}\ncolours: {}\n")
     with pytest.raises(ConfigError, match="not valid YAML"):
         parse_config("pose: [unclosed\n")
     with pytest.raises(ConfigError, match="top level must be a mapping"):
         parse_config("- a\n- b\n")
+
+
+def test_a_misspelt_setting_is_named_with_the_one_meant():
+    with pytest.raises(ConfigError) as e:
+        parse_config(
+            "pose:\n  modle: lite\nactions:\n  a: {luanch: terminal}\n"
+            "bindings:\n  - {gesture: zoom_in, action: a, whem: {}}\n"
+        )
+    msg = str(e.value)
+    assert "pose.modle (line 2): unknown setting 'modle'; did you mean 'model'? (valid here: model, " in msg
+    assert "actions.a.luanch (line 4): unknown setting 'luanch'; did you mean 'launch'?" in msg
+    assert (
+        "bindings.0.whem (line 6): unknown setting 'whem'; did you mean 'when'? (valid here: gesture, action, when)"
+        in msg
+    )
+    assert "Extra inputs" not in msg and "(got " not in msg
+
+
+def test_a_gestures_settings_one_level_too_high_are_pointed_to_their_place():
+    with pytest.raises(ConfigError, match=r"a gesture's settings go under gestures\.definitions\.zoom_in"):
+        parse_config("gestures:\n  zoom_in: {cooldown_s: 2}\n")
+    assert (
+        parse_config("gestures:\n  definitions:\n    zoom_in: {cooldown_s: 2}\n")
+        .gestures.definitions["zoom_in"]
+        .cooldown_s
+        == 2
+    )
+
+
+@pytest.mark.parametrize(
+    ("setting", "text", "want"),
+    [
+        ("actions.a.hotkey", 'actions: {a: {hotkey: "ctrl+="}}', ("ctrl", "=")),
+        ("actions.a.hotkey", 'actions: {a: {hotkey: "ctrl + -"}}', ("ctrl", "-")),
+        ("daemon.pause_hotkey", 'daemon: {pause_hotkey: "ctrl+alt+p"}', ("ctrl", "alt", "p")),
+        ("apps.t.argv", 'apps: {t: {argv: "xterm -e htop"}}', ("xterm", "-e", "htop")),
+        ("apps.t.process_names", "apps: {t: {argv: [xterm], process_names: xterm}}", ("xterm",)),
+    ],
+)
+def test_one_string_where_a_list_belongs_gets_the_list_it_meant(setting, text, want):
+    with pytest.raises(ConfigError) as e:
+        parse_config(text)
+    line = next(ln for ln in str(e.value).splitlines() if ln.strip().startswith(setting))
+    assert "expected a list, one item each, e.g. [" in line and "valid tuple" not in line
+    suggested = line.split("e.g. ", 1)[1].split("]", 1)[0] + "]"
+    assert tuple(yaml.safe_load(suggested)) == want  # the suggestion is YAML that reads back as meant
+    if setting.endswith("argv"):
+        assert "never split or run through a shell" in line
 
 
 def test_missing_file_names_the_path(tmp_path):
