@@ -89,9 +89,10 @@ def _names(v: Any) -> set[str]:
     return {k for k in v if isinstance(k, str)} if isinstance(v, dict) else set()
 
 
-def _unknown(path: str, kind: str, name: Any, defined: set[str]) -> str | None:
-    """A problem line when `name` is not one of `defined` (any type of `name`: the data may be invalid)."""
-    if isinstance(name, str) and name in defined:
+def _unknown(path: str, kind: str, name: Any, defined: set[str] | None) -> str | None:
+    """A problem line when `name` is not one of `defined` (any type of `name`: the data may be invalid); None
+    also when `defined` is None (the section that defines them is itself invalid and reported as such)."""
+    if defined is None or (isinstance(name, str) and name in defined):
         return None
     shown = repr(name) if isinstance(name, (str, int, float, bool)) or name is None else f"a {type(name).__name__}"
     return f"{path}: unknown {kind} {shown[:80]}; defined: {sorted(defined)}"
@@ -100,10 +101,13 @@ def _unknown(path: str, kind: str, name: Any, defined: set[str]) -> str | None:
 def reference_problems(data: dict) -> list[str]:
     """Names used by bindings and actions that are not defined, on plain (possibly invalid) data."""
     raw_gestures = data.get("gestures")
-    defined = _names(raw_gestures.get("definitions")) if isinstance(raw_gestures, dict) else set()
-    raw_apps = data.get("apps")
+    raw_definitions = raw_gestures.get("definitions") if isinstance(raw_gestures, dict) else None
+    raw_apps, raw_actions = data.get("apps"), data.get("actions")
     apps: dict = raw_apps if isinstance(raw_apps, dict) else {}
-    actions, app_names = _names(data.get("actions")), _names(apps)
+    # A section that is not a mapping has an error of its own: names looked up in it are not reported too.
+    defined = _names(raw_definitions) if isinstance(raw_definitions, dict) else None
+    app_names = _names(apps) if isinstance(raw_apps, dict) else None
+    actions = _names(raw_actions) if isinstance(raw_actions, dict) else None
     problems: list[str | None] = []
     raw_bindings = data.get("bindings")
     bindings: list | tuple = raw_bindings if isinstance(raw_bindings, (list, tuple)) else []
@@ -117,7 +121,6 @@ def reference_problems(data: dict) -> list[str]:
         when = b.get("when")
         if isinstance(when, dict) and "app" in when:
             problems.append(_unknown(f"bindings.{i}.when.app", "app", when["app"], app_names))
-    raw_actions = data.get("actions")
     for name, a in raw_actions.items() if isinstance(raw_actions, dict) else ():
         if not isinstance(a, dict):
             continue
@@ -126,7 +129,8 @@ def reference_problems(data: dict) -> list[str]:
             continue
         problem = _unknown(f"actions.{name}", "app", app, app_names)
         launched = a.get("launch") is not None
-        if problem is None and launched and isinstance(apps[app], dict) and not apps[app].get("argv"):
+        found = apps.get(app) if isinstance(app, str) else None
+        if problem is None and launched and isinstance(found, dict) and not found.get("argv"):
             problem = f"actions.{name}: app {app!r} has no argv to launch it with"
         problems.append(problem)
     return [p for p in problems if p is not None]
@@ -208,6 +212,12 @@ def _settings_at(loc: tuple[Any, ...]) -> list[str] | None:
     return None
 
 
+#: For a mapping of the user's own names: how one entry looks.
+MAPPING_EXAMPLES = {
+    "apps": "`editor: {argv: [gedit]}`",
+    "actions": '`zoom_in: {hotkey: [mod, "="]}`',
+    "definitions": "`wave: {template: wave}`",
+}
 #: For a list setting written as one string: how a list of it looks.
 LIST_EXAMPLES = {"hotkey": '[mod, "="]', "pause_hotkey": "[ctrl, alt, g]", "argv": "[xterm, -e, htop]"}
 
@@ -239,7 +249,17 @@ def _friendly(err: dict, merged: dict) -> tuple[str, bool] | None:
         example = _as_yaml_list(words) if all(words) and words else LIST_EXAMPLES.get(field, "[first, second]")
         why = " (it is never split or run through a shell)" if field == "argv" else ""
         return f"expected a list, one item each, e.g. {example}{why}", True
-    return None
+    if err["type"] in ("tuple_type", "list_type"):
+        return "expected a list, one item each (each on its own line after `- `, or [first, second])", True
+    if err["type"] in ("model_type", "dict_type", "model_attributes_type"):
+        known = _settings_at(loc)
+        if known is None and loc and str(loc[-1]) in MAPPING_EXAMPLES:  # the user's own names: apps, actions
+            return f"expected one `name: settings` entry per line, e.g. {MAPPING_EXAMPLES[str(loc[-1])]}", True
+        valid = f" (valid here: {', '.join(known)})" if known else ""
+        return f"expected settings written as `name: value`{valid}", True
+    plain = {"bool_parsing": "expected true or false", "bool_type": "expected true or false"}
+    plain |= {"int_parsing": "expected a whole number", "float_parsing": "expected a number"}
+    return (plain[err["type"]], True) if err["type"] in plain else None
 
 
 def _validation_lines(e: ValidationError, merged: dict, tree: yaml.Node | None) -> list[str]:

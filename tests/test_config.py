@@ -89,3 +89,32 @@ def test_one_string_where_a_list_belongs_gets_the_list_it_meant(setting, text, w
 def test_missing_file_names_the_path(tmp_path):
     with pytest.raises(ConfigError, match="nope.yaml: cannot read the config file"):
         load_config(tmp_path / "nope.yaml")
+
+
+def test_a_section_of_the_wrong_shape_is_one_problem_not_a_cascade():
+    """`apps: [xterm]` replaces the default apps: the actions and bindings that name them are not listed too."""
+    with pytest.raises(ConfigError) as e:
+        parse_config("apps: [xterm]\n")
+    msg = str(e.value)
+    assert "1 problem(s)" in msg and "unknown app" not in msg
+    assert "apps (line 1): expected one `name: settings` entry per line, e.g. `editor: {argv: [gedit]}`" in msg
+    assert parse_config("apps:\n  editor: {argv: [gedit]}\n").apps["editor"].argv == ("gedit",)  # the example holds
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (
+            "bindings: [zoom_in]\n",
+            "bindings.0 (line 1): expected settings written as `name: value` (valid here: gesture, action, when)",
+        ),
+        ("bindings: {gesture: zoom_in}\n", "bindings (line 1): expected a list, one item each"),
+        ("pose: 3\n", "pose (line 1): expected settings written as `name: value` (valid here: model, "),
+        ("daemon: {notify: maybe}\n", "daemon.notify (line 1): expected true or false (got 'maybe')"),
+        ("pose: {threads: fast}\n", "pose.threads (line 1): expected a whole number (got 'fast')"),
+    ],
+)
+def test_wrong_shapes_are_said_in_plain_words(text, line):
+    with pytest.raises(ConfigError) as e:
+        parse_config(text)
+    assert line in str(e.value) and "instance of" not in str(e.value) and "valid tuple" not in str(e.value)
