@@ -80,8 +80,8 @@ def weighted_nms(
     `iou_threshold`) becomes one detection whose box and keypoints are the score-weighted
     mean of the cluster and whose score is the strongest member's.
     """
-    order = [i for i in np.argsort(-scores, kind="stable") if scores[i] >= min_score]
-    remaining = np.array(order, dtype=np.int64)
+    order = np.argsort(-scores, kind="stable")
+    remaining = order[scores[order] >= min_score].astype(np.int64)
     out: list[Detection] = []
     while remaining.size:
         top = remaining[0]

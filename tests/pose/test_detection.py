@@ -48,6 +48,29 @@ def test_weighted_nms_merges_overlaps_by_score():
     assert out[1].box == pytest.approx((2, 2, 3, 3))
 
 
+def test_weighted_nms_takes_candidates_strongest_first_ties_in_anchor_order():
+    """Equal scores keep the anchors' order (a stable sort), whatever their position, and the clusters follow."""
+    rng = np.random.default_rng(7)
+    n = 400
+    xy = rng.uniform(0, 1, (n, 2))
+    boxes = np.concatenate([xy, xy + rng.uniform(0.05, 0.3, (n, 2))], axis=1)
+    kps = rng.uniform(0, 1, (n, 4, 2))
+    scores = np.round(rng.uniform(0, 1, n), 1)  # many ties
+    out = weighted_nms(boxes, kps, scores, min_score=0.5, iou_threshold=0.3)
+    # by hand: walk the candidates in (score descending, index ascending) order
+    remaining = sorted((i for i in range(n) if scores[i] >= 0.5), key=lambda i: (-scores[i], i))
+    want = []
+    while remaining:
+        top = remaining[0]
+        cluster = [i for i in remaining if iou(boxes[top], boxes[i : i + 1])[0] > 0.3] or [top]
+        remaining = [i for i in remaining if i not in cluster]
+        w = scores[cluster]
+        want.append(((boxes[cluster] * w[:, None]).sum(0) / w.sum(), scores[top]))
+    assert len(out) == len(want) > 10
+    for d, (box, score) in zip(out, want):
+        assert d.score == score and d.box == pytest.approx(tuple(box), abs=1e-12)
+
+
 def test_letterbox_removal_maps_the_padded_square_back():
     det = Detection((0.25, 0.125, 0.75, 0.875), np.array([[0.5, 0.5], [0.5, 0.125], [0, 0], [1, 0.875]]), 0.8)
     out = remove_letterbox(det, (0.0, 0.125, 0.0, 0.125))  # a 4:3 landscape image in a square
