@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import logging
+import types
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
@@ -198,7 +199,8 @@ def _settings_at(loc: tuple[Any, ...]) -> list[str] | None:
     fixed settings; None where the keys are the user's own names (apps, actions, gestures) or it does not resolve."""
     tp: Any = Config
     for key in (*loc, None):
-        args = [a for a in get_args(tp) if a is not type(None)] if get_origin(tp) is Union else [tp]
+        union = get_origin(tp) in (Union, types.UnionType)
+        args = [a for a in get_args(tp) if a is not type(None)] if union else [tp]
         tp = next((a for a in args if isinstance(a, type) and issubclass(a, BaseModel)), args[0] if args else None)
         if key is None:
             return list(tp.model_fields) if isinstance(tp, type) and issubclass(tp, BaseModel) else None

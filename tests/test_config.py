@@ -118,3 +118,17 @@ def test_wrong_shapes_are_said_in_plain_words(text, line):
     with pytest.raises(ConfigError) as e:
         parse_config(text)
     assert line in str(e.value) and "instance of" not in str(e.value) and "valid tuple" not in str(e.value)
+
+
+def test_misspelt_settings_deep_inside_a_gesture_are_named_too():
+    text = (
+        "gestures:\n  definitions:\n    pause:\n      phases:\n        - name: x\n          when:\n"
+        "            - {abov: [left_wrist, head], margin: 0.2}\n          hodl_s: 1.0\n"
+        "bindings:\n  - {gesture: pause, action: toggle_pause, when: {ap: chrome}}\n"
+    )
+    with pytest.raises(ConfigError) as e:
+        parse_config(text)
+    msg = str(e.value)
+    assert "phases.0.when.0.abov (line 7): unknown setting 'abov'; did you mean 'above'?" in msg
+    assert "phases.0.hodl_s (line 8): unknown setting 'hodl_s'; did you mean 'hold_s'?" in msg
+    assert "bindings.0.when.ap (line 10): unknown setting 'ap'; did you mean 'app'? (valid here: app)" in msg
