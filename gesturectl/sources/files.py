@@ -17,10 +17,17 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
 VIDEO_SUFFIXES = {".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v"}
 
 
+def _not_a_file(path: Path, what: str) -> SourceError:
+    """The error for a path that is not a file: a folder is said to be one (with what to give instead)."""
+    if path.is_dir():
+        return SourceError(f"{path}: is a folder, not {what}; give the files in it (e.g. {path}/*.jpg)")
+    return SourceError(f"{path}: no such file")
+
+
 def read_image(path: Path) -> np.ndarray:
     """Read an image as H×W×3 BGR uint8, or raise SourceError naming the problem."""
     if not path.is_file():
-        raise SourceError(f"{path}: no such file")
+        raise _not_a_file(path, "an image")
     image = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if image is None:
         raise SourceError(f"{path}: not a readable image (supported: {', '.join(sorted(IMAGE_SUFFIXES))})")
@@ -34,7 +41,7 @@ class VideoFileSource:
 
     def __init__(self, path: Path) -> None:
         if not path.is_file():
-            raise SourceError(f"{path}: no such file")
+            raise _not_a_file(path, "a video")
         self._cap = cv2.VideoCapture(str(path))
         if not self._cap.isOpened():
             raise SourceError(f"{path}: OpenCV cannot open this video (is it a supported, uncorrupted file?)")

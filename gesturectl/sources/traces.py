@@ -164,7 +164,11 @@ def read_trace(path: Path) -> tuple[TraceHeader, Iterator[tuple[float, Pose | No
     except OSError as e:
         raise SourceError(f"{path}: cannot open the trace ({e.strerror})") from e
     try:
-        header = parse_header(_read_line(f) or "")
+        first = _read_line(f)
+        if not first:
+            f.close()
+            raise SourceError(f"{path}: the trace is empty (record one with `gesturectl record`)")
+        header = parse_header(first)
     except _BadLine as e:
         f.close()
         raise SourceError(f"{path}:1: not a gesturectl trace header ({e})") from None

@@ -63,6 +63,10 @@ def test_bad_inputs_name_the_problem(tmp_path, capsys):
     assert main(["pose", str(junk), str(tmp_path / "missing.png"), "-o", str(tmp_path / "outdir")]) == 2
     err = capsys.readouterr().err
     assert "junk.jpg: not a readable image" in err and "missing.png: no such file" in err
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    assert main(["pose", str(folder)]) == 2
+    assert f"{folder}: is a folder, not an image; give the files in it (e.g. {folder}/*.jpg)" in capsys.readouterr().err
 
 
 def test_several_photos_go_to_a_folder(tmp_path, capsys):
