@@ -5,8 +5,10 @@
 - close: only apps named in the config, only processes of the current user (real and effective uid),
   matched by their *executable* (`/proc/PID/exe`, never argv[0], which any program can set with
   `exec -a`) or started by this daemon; never the daemon itself or any of its ancestors (so
-  `process_names: [python3]` cannot make it kill itself). First ask their windows to close, then
-  terminate, and kill only after `close_timeout_s`.
+  `process_names: [python3]` cannot make it kill itself). First ask their windows to close; an app whose
+  windows were asked and that still runs after `close_timeout_s` is left running (it is most likely asking
+  about unsaved work), unless `force_close`. Processes with no window to ask are terminated, and killed
+  only after `close_timeout_s`.
 - launch reports a failure when the program exits with an error at once (e.g. a bad argument).
 psutil reads the process table; subprocess starts programs. Tests pass fakes of neither: they
 start and close real programs.
@@ -128,8 +130,13 @@ class AppController:
         asked = self._windows.close_windows(pids)
         wait = app.close_timeout_s
         if asked:
-            gone, procs = psutil.wait_procs(procs, timeout=wait / 2)
+            gone, procs = psutil.wait_procs(procs, timeout=wait if not app.force_close else wait / 2)
             self._reap()
+            if procs and not app.force_close:
+                return (
+                    f"asked {asked} window(s) of {name} to close; still open after {wait:g} s, so left running "
+                    f"(it may be asking about unsaved work; `force_close: true` in apps.{name} terminates it)"
+                )
         if procs:
             for p in procs:
                 _try(p.terminate)

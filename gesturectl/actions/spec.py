@@ -26,6 +26,7 @@ class AppSpec(_Strict):
     window_classes: tuple[str, ...] = ()
     allow_second_copy: bool = False
     close_timeout_s: float = Field(3.0, gt=0.0, le=60.0)
+    force_close: bool = False  # terminate (then kill) an app that is still open after its windows were asked
 
     @model_validator(mode="after")
     def _check(self) -> AppSpec:

@@ -7,11 +7,16 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
+from pathlib import Path
 
 import psutil
 import pytest
 
+from gesturectl.actions.apps import AppController
+from gesturectl.actions.spec import AppSpec
+from gesturectl.actions.windows import X11Windows
 from gesturectl.synth.puppet import GESTURE_SCRIPTS
 from gesturectl.synth.puppet import Move as M
 from tests.daemon_helpers import Daemon, write_trace
@@ -109,3 +114,32 @@ def test_open_app_does_not_start_a_second_copy(xsession, tmp_path):
     finally:
         first.terminate()
         first.wait(5)
+
+
+STUBBORN = Path(__file__).with_name("stubborn_window.py")
+
+
+def test_close_leaves_an_app_that_is_asking_about_unsaved_work(xsession, tmp_path, monkeypatch):
+    """Its window was asked and it stays (as an editor asking "save changes?" does): by default it is left
+    running, with the reason; only `force_close: true` terminates it."""
+    monkeypatch.setenv("DISPLAY", xsession["DISPLAY"])
+    controller = AppController(X11Windows())
+    log = tmp_path / "stubborn.log"
+    names = ("gesturectl-no-such-app",)  # only the process this controller starts is the app's
+    app = AppSpec(argv=(sys.executable, str(STUBBORN), str(log)), process_names=names, close_timeout_s=1.0)
+    assert "started stubborn" in controller.launch("stubborn", app)
+    [proc] = controller.own_processes("stubborn", app)
+    try:
+        assert wait_until(lambda: log.is_file() and "mapped" in log.read_text(), 10)
+        assert wait_until(lambda: xdotool(xsession, "search", "--pid", str(proc.pid)).strip() != "", 10)
+        said = controller.close("stubborn", app)
+        assert "asked 1 window(s) of stubborn to close; still open after 1 s, so left running" in said, said
+        assert "asked to close" in log.read_text()  # it was asked, politely, and said no
+        assert proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+        forced = AppSpec(argv=app.argv, process_names=names, close_timeout_s=1.0, force_close=True)
+        said = controller.close("stubborn", forced)
+        assert said.startswith("closed stubborn") and "asked 1 window(s) to close" in said, said
+        assert wait_until(lambda: not proc.is_running() or proc.status() == psutil.STATUS_ZOMBIE, 5)
+    finally:
+        if proc.is_running():
+            proc.kill()
