@@ -24,6 +24,17 @@ State = Literal["no_body", "missing", "not_engaged", "refractory", "cooldown", "
 SPEED_SLACK_PER_SW = 2.0
 
 
+#: A relation's words, and the opposite way's.
+RELATION_WORDS = {
+    "above": ("above", "below"),
+    "below": ("below", "above"),
+    "left_of": ("left of", "right of"),
+    "right_of": ("right of", "left of"),
+}
+#: Where the point is now, in words that need no reference after them.
+NOW_WORDS = {"above": "above", "below": "below", "left of": "left of it", "right of": "right of it"}
+
+
 #: A condition that did not hold: (the condition, the value it read (None: a point missing), the slack,
 #: and for an any_of each branch's Fail). A plain tuple, because the checks build one on every failing frame.
 Fail = tuple[Condition, "float | None", float, "tuple | None"]
@@ -48,13 +59,26 @@ class Blocker:
     threshold: float | None
     unit: Unit
     kind: BlockerKind = "condition"
+    relation: tuple[str, str, str] | None = None  # (point, above|below|left_of|right_of, reference) of a relation
 
     def words(self) -> str:
-        """One line for people: 'speed(left_wrist) < 0.60 (is 0.93 sw/s)'."""
+        """One line for people: 'speed(left_wrist) < 0.60 (is 0.93 sw/s)'; a relation says which way the point
+        is: 'left_wrist above head by > 0.20 (is 1.39 sw below)', and a negative margin as the distance it
+        allows the other way: 'right_wrist at most 0.35 below head (is 2.09 sw below)'."""
         if self.value is None:
             return self.condition
+        if self.relation is not None and self.threshold is not None:
+            return self._relation_words(self.value, self.threshold, *self.relation)
         unit = f" {self.unit}" if self.unit else ""
         return f"{self.condition} (is {self.value:.2f}{unit})"
+
+    def _relation_words(self, value: float, limit: float, point: str, kind: str, reference: str) -> str:
+        way, other = RELATION_WORDS[kind]
+        need = f"{point} {way} {reference} by > {limit:.2f}" if limit >= 0 else f"{point} at most {-limit:.2f} "
+        if limit < 0:
+            need += f"{other} {reference}"
+        now = f"{value:.2f} sw {NOW_WORDS[way]}" if value >= 0 else f"{-value:.2f} sw {NOW_WORDS[other]}"
+        return f"{'engage: ' if self.kind == 'engage' else ''}{need} (is {now})"
 
     def shortfall(self) -> float:
         """How far the value is from passing, in its unit (inf when unknown)."""
@@ -165,9 +189,10 @@ def blocker(fail: Fail) -> Blocker:
     if value is None:
         return _missing(c)
     pair = getattr(c, kind)
-    words = {"above": "above", "below": "below", "left_of": "left of", "right_of": "right of"}[kind]
     limit = c.margin - slack
-    return Blocker(f"{pair[0]} {words} {pair[1]} by > {limit:.2f}", value, limit, "sw")
+    words = RELATION_WORDS[kind][0]
+    condition = f"{pair[0]} {words} {pair[1]} by > {limit:.2f}"
+    return Blocker(condition, value, limit, "sw", relation=(pair[0], kind, pair[1]))
 
 
 def _missing(c: Condition) -> Blocker:

@@ -13,6 +13,7 @@ nothing fires the moment it ends); of simultaneous candidates the one defined fi
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 from gesturectl.gestures.conditions import Fail, compile_all
@@ -43,7 +44,7 @@ class EngageGate:
         """Why the gate was off on the last frame (call only when it was)."""
         if self._fail is not None:
             b = blocker(self._fail)
-            return Blocker(f"engage: {b.condition}", b.value, b.threshold, b.unit, "engage")
+            return dataclasses.replace(b, condition=f"engage: {b.condition}", kind="engage")
         held = 0.0 if self._since is None else self._t - self._since
         return Blocker(f"engage held {self._hold_s:.2f} s", held, self._hold_s, "s", "engage")
 

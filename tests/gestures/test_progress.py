@@ -91,3 +91,66 @@ def test_other_gestures_report_the_refractory_time_after_one_fires():
     others = [p for p in rec.progress() if p.gesture != "zoom_in"]
     assert all(p.state == "refractory" and p.refractory_left_s == pytest.approx(SPEC.refractory_s) for p in others)
     assert others[0].blocking is not None and others[0].blocking.condition == "refractory after zoom_in"
+
+
+@pytest.mark.parametrize(
+    ("relation", "value", "limit", "kind", "words"),
+    [
+        (
+            ("left_wrist", "above", "head"),
+            -1.39,
+            0.20,
+            "condition",
+            "left_wrist above head by > 0.20 (is 1.39 sw below)",
+        ),
+        (
+            ("left_wrist", "above", "head"),
+            0.05,
+            0.20,
+            "condition",
+            "left_wrist above head by > 0.20 (is 0.05 sw above)",
+        ),
+        (
+            ("right_wrist", "above", "head"),
+            -2.09,
+            -0.35,
+            "condition",
+            "right_wrist at most 0.35 below head (is 2.09 sw below)",
+        ),
+        (
+            ("left_wrist", "below", "head"),
+            -1.17,
+            -0.30,
+            "engage",
+            "engage: left_wrist at most 0.30 above head (is 1.17 sw above)",
+        ),
+        (
+            ("left_wrist", "right_of", "right_wrist"),
+            -0.25,
+            0.15,
+            "condition",
+            "left_wrist right of right_wrist by > 0.15 (is 0.25 sw left of it)",
+        ),
+        (("a", "left_of", "b"), 0.10, -0.50, "condition", "a at most 0.50 right of b (is 0.10 sw left of it)"),
+    ],
+)
+def test_a_relation_says_which_way_the_point_is_and_what_it_may_be(relation, value, limit, kind, words):
+    from gesturectl.gestures.progress import RELATION_WORDS, Blocker
+
+    point, rel, ref = relation
+    prefix = "engage: " if kind == "engage" else ""
+    b = Blocker(f"{prefix}{point} {RELATION_WORDS[rel][0]} {ref} by > {limit:.2f}", value, limit, "sw", kind, relation)
+    assert b.words() == words
+    assert "(is -" not in b.words()
+
+
+def test_the_engage_gate_keeps_the_relation_of_its_condition():
+    """The gate's blocker is the condition's, prefixed: its words say which way the wrist is, too."""
+    rec = Recognizer(SPEC)
+    for _, pose in perform([M("rest", 1.0)]):
+        rec.update(pose)
+    zoom = {p.gesture: p for p in rec.progress()}["zoom_in"]
+    b = zoom.blocking
+    assert b is not None and b.kind == "engage" and b.relation is not None
+    assert b.condition.startswith("engage: ") and b.words().startswith("engage: ")
+    assert "(is -" not in b.words() and " sw " in b.words()

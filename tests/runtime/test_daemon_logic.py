@@ -269,7 +269,7 @@ def test_status_with_gestures_reports_the_progress_of_the_last_frame(tmp_path):
     assert pause["blocking"]["condition"] == "left_wrist right of right_wrist by > 0.10"
     assert pause["blocking"]["value"] == pytest.approx(-1.1, abs=0.1)
     text = format_gestures(reply["gestures"])
-    assert "pause" in text and "left_wrist right of right_wrist by > 0.10 (is -1." in text
+    assert "pause" in text and "left_wrist right of right_wrist by > 0.10 (is 1.1" in text and "sw left of it)" in text
 
 
 def test_the_pace_reaches_a_pose_model_built_or_reloaded_after_it_was_set(tmp_path):
