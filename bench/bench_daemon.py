@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 import cv2
+import machine_info  # bench/: on the path when run as a script
 import numpy as np
 import psutil
 
@@ -248,6 +249,7 @@ def main() -> None:
         f"{time.strftime('%Y-%m-%d')}: gesturectl run --dry-run, model {args.model}, {args.video.name} looped at 30 fps, "
         f"{os.cpu_count()} cores, median of {args.repeats} alternating runs"
     )
+    print(machine_info.describe())
     if ref is not None:
         print(
             f"reference: MediaPipe 0.10.14 Pose (full) {statistics.median(mp_ms):.1f} ms/frame = {ref:.0%} of a core at 30 fps"

@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 import cv2
+import machine_info  # bench/: on the path when run as a script
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -249,6 +250,7 @@ def main() -> int:
         f"{time.strftime('%Y-%m-%d')}; source: {first['source']}, {first['frames']} frames, tracking mode, "
         f"gesturectl threads={args.threads}; median of {args.repeats} alternating runs"
     )
+    print(machine_info.describe())
     print(
         f"{'pipeline':18s} {'CPU ms/frame':>12s} {'wall ms':>8s} {'peak RSS MB':>11s} {'found':>6s}  stages (CPU ms/frame)"
     )
