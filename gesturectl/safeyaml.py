@@ -8,6 +8,7 @@
   billions of values, which validation would then walk);
 - refuses integers written with more than `max_int_digits` digits (Python refuses to convert very
   long ones, and nothing in a config needs them);
+- refuses a key written twice in one mapping (PyYAML would silently keep the last);
 - reads every mapping key as the text the user wrote (`1:`, `on:` and `yes:` are the names "1", "on",
   "yes", never the number or the boolean), so keys are always strings; a list or mapping as a key is refused.
 
@@ -81,6 +82,7 @@ class _LimitedLoader(yaml.SafeLoader):
     def construct_mapping(self, node: Node, deep: bool = False) -> dict[str, Any]:  # type: ignore[override]
         if not isinstance(node, MappingNode):
             raise ConstructorError(None, None, f"expected a mapping, found {node.id}", node.start_mark)
+        _refuse_duplicate_keys(node)
         self.flatten_mapping(node)
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -97,6 +99,25 @@ class _LimitedLoader(yaml.SafeLoader):
 
 
 _LimitedLoader.add_constructor("tag:yaml.org,2002:int", _LimitedLoader.construct_yaml_int)
+
+
+def _refuse_duplicate_keys(node: MappingNode) -> None:
+    """A key written twice in one mapping is an error (YAML requires unique keys; PyYAML would keep the last
+    and silently drop the first, e.g. a second `pose:` section appended to a config replacing the first).
+    Keys that come in through a merge (`<<: *defaults`) may be overridden, as YAML intends."""
+    seen: dict[str, Node] = {}
+    for key_node, _ in node.value:
+        if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        first = seen.setdefault(key_node.value, key_node)
+        if first is not key_node:
+            raise ConstructorError(
+                None,
+                None,
+                f"{key_node.value!r} is written twice in the same section ({_where(first)} and {_where(key_node)}); "
+                "the second would silently replace the first: keep one and merge what each sets",
+                key_node.start_mark,
+            )
 
 
 def expanded_size(root: Node, limit: int, max_depth: int) -> int:

@@ -264,3 +264,20 @@ def test_load_limited_is_safe_load_on_ordinary_documents():
     assert load_limited(text) == yaml.safe_load(text)
     with pytest.raises(YamlLimitError):
         load_limited("a: 1\n" * 10, YamlLimits(max_chars=20))
+
+
+def test_a_section_written_twice_is_an_error_naming_both_lines_not_a_silent_loss():
+    """Appending `pose:` to a file that has one replaced the whole first section without a word (PyYAML keeps the
+    last of two equal keys): the file is refused, and the running config stays on reload."""
+    text = default_config_text() + "\npose:\n  model: lite\n"
+    first = 1 + default_config_text().splitlines().index("pose:")
+    with pytest.raises(ConfigError) as e:
+        parse_config(text, "my.yaml")
+    last = len(text.splitlines()) - 1
+    assert f"'pose' is written twice in the same section (line {first} and line {last})" in str(e.value)
+    assert "my.yaml: not valid YAML" in str(e.value)
+    with pytest.raises(ConfigError, match=r"'argv' is written twice"):
+        parse_config("apps:\n  t:\n    argv: [xterm]\n    argv: [xeyes]\n")
+    # keys brought in by a merge may still be overridden, as YAML intends
+    merged = load_limited("base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  a: 3\n")
+    assert merged["x"] == {"a": 3, "b": 2}
