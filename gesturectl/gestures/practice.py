@@ -87,8 +87,8 @@ def shortfall_words(b: Blocker) -> str:
         return (
             f"{b.words()}: moving {gap:.2f} shoulder widths per second too fast" if b.value > b.threshold else b.words()
         )
-    if b.unit == "sw":
-        return f"{b.words()}: {gap:.2f} shoulder widths short"
+    if b.unit == "sw":  # a relation or a distance's minimum falls short; a distance's maximum is passed
+        return f"{b.words()}: {gap:.2f} shoulder widths {'too far apart' if b.value > b.threshold else 'short'}"
     if b.unit == "s":
         return f"{b.words()}: {gap:.2f} s to go"
     return b.words()

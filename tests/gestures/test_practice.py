@@ -54,6 +54,8 @@ def test_a_hold_let_go_early_says_how_long_of_how_long():
 def test_shortfall_words():
     low = Blocker("left_wrist above head by > 0.70", 0.58, 0.70, "sw")
     assert shortfall_words(low) == "left_wrist above head by > 0.70 (is 0.58 sw): 0.12 shoulder widths short"
+    wide = Blocker("distance(left_wrist, right_wrist) < 0.80", 0.91, 0.80, "sw")
+    assert shortfall_words(wide).endswith("(is 0.91 sw): 0.11 shoulder widths too far apart")
     fast = Blocker("speed(left_wrist) < 0.50", 0.8, 0.5, "sw/s")
     assert "0.30 shoulder widths per second too fast" in shortfall_words(fast)
 
