@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import types
+from collections.abc import Mapping
 from typing import Any, Union, get_args, get_origin
 
 import yaml
@@ -72,7 +73,7 @@ def _as_yaml_list(words: list[str]) -> str:
     return yaml.safe_dump(words, default_flow_style=True, width=1_000).strip()
 
 
-def plain_words(err: dict, merged: dict, root: type[BaseModel]) -> tuple[str, bool] | None:
+def plain_words(err: Mapping[str, Any], merged: dict, root: type[BaseModel]) -> tuple[str, bool] | None:
     """Plain words for the pydantic errors a user meets most (a misspelt setting, one string for a list), and
     whether the rejected value is still worth showing; None to keep pydantic's message."""
     loc, value = err["loc"], err.get("input")

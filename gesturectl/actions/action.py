@@ -8,6 +8,7 @@ Sinks `match` on the type; a new kind of action is a new record here and a new c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Union
 
@@ -64,3 +65,13 @@ Action = Union[Hotkey, Launch, Close, Control]
 def pressed_keys(action: Hotkey) -> str:
     """The keys as they will be pressed on this platform, e.g. 'ctrl+='."""
     return "+".join(resolve_mod(action.keys))
+
+
+@dataclass(frozen=True)
+class Pending:
+    """The slow rest of an action a sink has begun (watching a program start, waiting for one to go):
+    `finish()` says what happened or raises ActionError. It uses no window system, so it may run on another
+    thread than the one that began it (the daemon runs it off the frame loop: runtime/background.py)."""
+
+    what: str
+    finish: Callable[[], str]

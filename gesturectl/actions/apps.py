@@ -10,6 +10,10 @@
   about unsaved work), unless `force_close`. Processes with no window to ask are terminated, and killed
   only after `close_timeout_s`.
 - launch reports a failure when the program exits with an error at once (e.g. a bad argument).
+- each has a quick part (checks, `Popen`, asking the windows) and a slow one returned as `Pending`
+  (watching the program start; waiting for it to go): the daemon runs the slow part on a thread of its
+  own, so frames keep flowing; `launch()` and `close()` do both in turn. The slow part never touches
+  the window system (its connection is not thread-safe).
 psutil reads the process table; subprocess starts programs. Tests pass fakes of neither: they
 start and close real programs.
 """
@@ -20,9 +24,12 @@ import logging
 import os
 import shutil
 import subprocess
+import threading
+from functools import partial
 
 import psutil
 
+from gesturectl.actions.action import Pending
 from gesturectl.actions.spec import AppSpec
 from gesturectl.actions.windows import WindowSystem
 from gesturectl.errors import ActionError
@@ -67,6 +74,7 @@ class AppController:
         self._windows = windows or WindowSystem()
         self._uid = os.getuid() if uid is None and hasattr(os, "getuid") else uid
         self._children: dict[str, list[subprocess.Popen]] = {}
+        self._children_lock = threading.Lock()  # the slow parts reap from another thread
         self._launch_check_s = launch_check_s
         self._protected = protected_pids()
 
@@ -79,7 +87,8 @@ class AppController:
     def own_processes(self, name: str, app: AppSpec) -> list[psutil.Process]:
         """Running processes of this app that belong to the current user (never this daemon or its ancestors)."""
         self._reap()
-        started = {c.pid for c in self._children.get(name, [])}
+        with self._children_lock:
+            started = {c.pid for c in self._children.get(name, [])}
         out = []
         for p in psutil.process_iter(["uids"]):
             try:
@@ -92,6 +101,15 @@ class AppController:
         return out
 
     def launch(self, name: str, app: AppSpec) -> str:
+        started = self.start_launch(name, app)
+        return started if isinstance(started, str) else started.finish()
+
+    def close(self, name: str, app: AppSpec) -> str:
+        started = self.start_close(name, app)
+        return started if isinstance(started, str) else started.finish()
+
+    def start_launch(self, name: str, app: AppSpec) -> str | Pending:
+        """Start the app (or say why not, at once); the Pending watches that it does not fail at once."""
         if not app.argv:
             raise ActionError(f"app {name!r} has no argv to start it with")
         running = self.own_processes(name, app)
@@ -110,6 +128,11 @@ class AppController:
             start_new_session=True,
             shell=False,
         )
+        with self._children_lock:  # tracked at once (reaped when it exits): a close right after finds it
+            self._children.setdefault(name, []).append(proc)
+        return Pending(f"launch {name}", partial(self._watch_start, name, app, proc))
+
+    def _watch_start(self, name: str, app: AppSpec, proc: subprocess.Popen) -> str:
         try:
             code = proc.wait(self._launch_check_s)  # a program that fails at once says so here
         except subprocess.TimeoutExpired:
@@ -118,16 +141,19 @@ class AppController:
             raise ActionError(
                 f"app {name!r}: {app.argv[0]!r} exited at once with status {code}; check apps.{name}.argv"
             )
-        if code is None:
-            self._children.setdefault(name, []).append(proc)
         return f"started {name} (pid {proc.pid})"
 
-    def close(self, name: str, app: AppSpec) -> str:
+    def start_close(self, name: str, app: AppSpec) -> str | Pending:
+        """Ask the app's windows to close (at once); the Pending waits for it to go and, where no window could
+        be asked (or `force_close`), terminates it."""
         procs = self.own_processes(name, app)
         if not procs:
             return f"{name} is not running"
-        pids = {p.pid for p in procs}
-        asked = self._windows.close_windows(pids)
+        asked = self._windows.close_windows({p.pid for p in procs})
+        return Pending(f"close {name}", partial(self._see_closed, name, app, procs, asked))
+
+    def _see_closed(self, name: str, app: AppSpec, procs: list[psutil.Process], asked: int) -> str:
+        pids = sorted(p.pid for p in procs)
         wait = app.close_timeout_s
         if asked:
             gone, procs = psutil.wait_procs(procs, timeout=wait if not app.force_close else wait / 2)
@@ -146,13 +172,12 @@ class AppController:
             _try(p.kill)
         self._reap()
         how = f"asked {asked} window(s) to close" if asked else "terminated"
-        return f"closed {name} (pids {sorted(pids)}; {how}" + (
-            f"; killed {killed} after {wait:g} s)" if killed else ")"
-        )
+        return f"closed {name} (pids {pids}; {how}" + (f"; killed {killed} after {wait:g} s)" if killed else ")")
 
     def _reap(self) -> None:
         """Collect exited children so they do not linger as zombies."""
-        self._children = {n: [c for c in cs if c.poll() is None] for n, cs in self._children.items()}
+        with self._children_lock:
+            self._children = {n: [c for c in cs if c.poll() is None] for n, cs in self._children.items()}
 
 
 def _try(fn) -> None:

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Protocol
+from collections.abc import Callable
+from functools import partial
+from typing import Protocol, TypeVar
 
-from gesturectl.actions.action import Action, Close, Control, Hotkey, Launch, pressed_keys
+from gesturectl.actions.action import Action, Close, Control, Hotkey, Launch, Pending, pressed_keys
 from gesturectl.actions.apps import AppController
 from gesturectl.actions.keyboard import KeyboardBackend
 from gesturectl.errors import ActionError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: Input listeners ignore keyboard and mouse events this long after our own keystrokes.
 OWN_INPUT_S = 0.3
@@ -50,14 +53,18 @@ class OsActionSink:
         return self._own_until
 
     def perform(self, action: Action) -> str:
-        try:
-            return self._perform(action)
-        except ActionError as e:
-            raise ActionError(f"action {action.describe()!r} failed: {e}") from e
-        except Exception as e:  # backends raise their own types (Xlib errors, OSError, ...)
-            raise ActionError(f"action {action.describe()!r} failed: {type(e).__name__}: {e}") from e
+        started = self.start(action)
+        return started if isinstance(started, str) else started.finish()
 
-    def _perform(self, action: Action) -> str:
+    def start(self, action: Action) -> str | Pending:
+        """Do the quick part of the action; a launch or close returns the slow rest as a Pending (its
+        `finish()` raises ActionError as `perform` does), for the daemon to run off the frame loop."""
+        started = _said(action, lambda: self._start(action))
+        if isinstance(started, Pending):
+            return Pending(started.what, partial(_said, action, started.finish))
+        return started
+
+    def _start(self, action: Action) -> str | Pending:
         match action:
             case Hotkey():
                 if self._keyboard is None:
@@ -67,9 +74,9 @@ class OsActionSink:
                 self._own_until = time.monotonic() + OWN_INPUT_S
                 return f"sent {pressed_keys(action)}"
             case Launch():
-                return self._apps.launch(action.name, action.app)
+                return self._apps.start_launch(action.name, action.app)
             case Close():
-                return self._apps.close(action.name, action.app)
+                return self._apps.start_close(action.name, action.app)
             case Control():
                 raise ActionError("control actions are the daemon's, not the OS sink's")
         raise ActionError(f"unknown action {action!r}")
@@ -77,6 +84,16 @@ class OsActionSink:
     def release_all(self) -> None:
         if self._keyboard is not None:
             self._keyboard.release_all()
+
+
+def _said(action: Action, fn: Callable[[], T]) -> T:
+    """`fn()`, its failures said as the action's: "action 'launch terminal' failed: ..." (ActionError)."""
+    try:
+        return fn()
+    except ActionError as e:
+        raise ActionError(f"action {action.describe()!r} failed: {e}") from e
+    except Exception as e:  # backends raise their own types (Xlib errors, OSError, ...)
+        raise ActionError(f"action {action.describe()!r} failed: {type(e).__name__}: {e}") from e
 
 
 class DryRunSink:

@@ -16,6 +16,7 @@ from gesturectl.actions.sink import ActionSink
 from gesturectl.actions.spec import AppSpec
 from gesturectl.config import Config, config_warnings
 from gesturectl.gestures.pipeline import GesturePipeline
+from gesturectl.runtime.background import BackgroundActions
 from gesturectl.runtime.daemon import Daemon, DaemonOptions, Rebuilt
 from gesturectl.runtime.engine import Engine, EstimatorFactory, Outcome
 from gesturectl.runtime.selection import people_stage
@@ -87,6 +88,7 @@ def build_daemon(
         busy=edges.busy,
         max_actions_per_s=cfg.daemon.max_actions_per_s,
         people=first.people,
+        background=BackgroundActions(edges.clock),  # launching and closing apps never stall the frames
     )
     daemon = Daemon(
         opts,

@@ -35,6 +35,9 @@ from gesturectl.types import Frame
 
 log = logging.getLogger(__name__)
 
+#: On stopping, how long to wait for a launch or close underway to finish, so that what it did is said.
+FINISH_ACTIONS_S = 10.0
+
 
 @dataclass(frozen=True)
 class DaemonOptions:
@@ -163,6 +166,7 @@ class Daemon:
                 self.drain_commands()
                 item = self._slot.get(0.1)
                 if item is None:
+                    self._deliver(self.engine.finished_actions())  # no frame (paused, idle): still said
                     continue
                 if isinstance(item, SourceEvent):
                     if self.source_event(item):
@@ -173,7 +177,13 @@ class Daemon:
             self._capture.stop()
             self.engine.sink.release_all()
             self._capture.join(2.0)  # the camera is closed (its light off) before the daemon says it stopped
+            self._deliver(self.engine.finished_actions(wait_s=FINISH_ACTIONS_S))  # a launch or close underway
         return 0
+
+    def _deliver(self, outcomes: list[Outcome]) -> None:
+        for o in outcomes:
+            self._record(o)
+            self._on_outcome(o)
 
     def source_event(self, ev: SourceEvent) -> bool:
         """Update the source state; True when the daemon should exit (source ended with --exit-at-end)."""
@@ -197,6 +207,7 @@ class Daemon:
     def process(self, captured: Captured) -> None:
         """One captured item through the engine (skipped when idle and throttled)."""
         if not self._due(captured):
+            self._deliver(self.engine.finished_actions())
             return
         try:
             outcomes = self.engine.process(captured)
@@ -208,9 +219,7 @@ class Daemon:
         # someone came into view or the last one left (in control or not): the tray shows "nobody in view"
         if self._tally.frame(self.engine.someone_in_view, self.engine.last_selection):
             self._changed()
-        for o in outcomes:
-            self._record(o)
-            self._on_outcome(o)
+        self._deliver(outcomes)
         self._paced(captured)
         self._tally.processed(self.engine.now() - captured.wall)
         slot = self._view

@@ -24,7 +24,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from gesturectl.actions.action import Control, Hotkey, pressed_keys
+from gesturectl.actions.action import Control, Hotkey, Pending, pressed_keys
 from gesturectl.actions.dispatch import Decision, Dispatcher
 from gesturectl.actions.sink import ActionSink
 from gesturectl.commands import Command, PausedBy, PauseState
@@ -34,6 +34,7 @@ from gesturectl.people.settings import UserSettings
 from gesturectl.people.stage import PeopleStage, Selection
 from gesturectl.pose.estimator import PoseEstimator
 from gesturectl.pose.settings import PoseSettings
+from gesturectl.runtime.background import BackgroundActions
 from gesturectl.runtime.capture import Captured
 from gesturectl.sources.base import PoseSample, SourceItem
 from gesturectl.timing import StageTimer
@@ -89,8 +90,10 @@ class Engine:
         estimator_retry_s: float = 10.0,
         max_actions_per_s: float = 4.0,
         people: PeopleStage | None = None,
+        background: BackgroundActions[tuple[Decision, float]] | None = None,
     ) -> None:
         self._make_estimator = make_estimator
+        self._background = background  # where the slow part of app actions runs (the daemon's); None: inline
         self._pose_settings = pose_settings
         self._estimator: PoseEstimator | None = None
         self._recheck_scale = 1.0  # the daemon's pace (see pace())
@@ -194,11 +197,20 @@ class Engine:
         pose = selection.pose
         self.last_pose, self.last_selection = pose, selection
         events = self.timer.record("gestures", lambda: self.gestures.update(pose))
-        outcomes = []
+        outcomes = self.finished_actions()
         for event in events:
             for d in self.dispatcher.dispatch(event, paused=self.pause.paused, busy=self._busy()):
-                outcomes.append(self._perform(d, captured.wall))
+                if (o := self._perform(d, captured.wall)) is not None:
+                    outcomes.append(o)
         return outcomes
+
+    def finished_actions(self, wait_s: float = 0.0) -> list[Outcome]:
+        """App actions whose slow part has finished off the loop since the last call (with `wait_s`, after
+        waiting that long at most for all of them: the daemon's last call as it stops)."""
+        if self._background is None:
+            return []
+        done = self._background.drain(wait_s) if wait_s > 0 else self._background.collect()
+        return [Outcome(d, result, error, t - wall) for (d, wall), result, error, t in done]
 
     def _check_time(self, t: float) -> None:
         """Time that goes back (a new recording, a trace of several takes) would hold every cooldown, hold and
@@ -265,7 +277,7 @@ class Engine:
         recent.append(now)
         return False
 
-    def _perform(self, d: Decision, captured_wall: float) -> Outcome:
+    def _perform(self, d: Decision, captured_wall: float) -> Outcome | None:
         def done(result: str | None = None, error: str | None = None) -> Outcome:
             return Outcome(d, result, error, self._clock() - captured_wall)
 
@@ -278,8 +290,15 @@ class Engine:
         if self._over_rate(captured_wall):
             d = replace(d, action=None, skipped=f"more than {self.max_actions_per_s:g} actions per second")
             return Outcome(d, None, None, self._clock() - captured_wall)
+        start = getattr(self.sink, "start", None) if self._background is not None else None
         try:
-            return done(self.timer.record("action", lambda: self.sink.perform(action)))
+            if start is None:
+                return done(self.timer.record("action", lambda: self.sink.perform(action)))
+            started = self.timer.record("action", lambda: start(action))
+            if isinstance(started, Pending) and self._background is not None:
+                self._background.submit((d, captured_wall), started.finish)
+                return None  # its Outcome comes with a later frame (finished_actions)
+            return done(started)
         except GesturectlError as e:
             log.error("%s", e)
             return done(error=str(e))
