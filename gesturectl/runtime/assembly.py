@@ -88,7 +88,7 @@ def build_daemon(
         busy=edges.busy,
         max_actions_per_s=cfg.daemon.max_actions_per_s,
         people=first.people,
-        background=BackgroundActions(edges.clock),  # launching and closing apps never stall the frames
+        background=BackgroundActions(),  # launching and closing apps never stall the frames
     )
     daemon = Daemon(
         opts,

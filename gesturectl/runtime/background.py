@@ -20,15 +20,14 @@ log = logging.getLogger(__name__)
 
 K = TypeVar("K")
 
-#: What became of one piece of work: (its key, the result or None, the error or None, the clock when it ended).
-Done = tuple[K, "str | None", "str | None", float]
+#: What became of one piece of work: (its key, the result or None, the error or None).
+Done = tuple[K, "str | None", "str | None"]
 
 
 class BackgroundActions(Generic[K]):
     """Runs `submit`ted callables one at a time, in order, on a daemon thread started on first use."""
 
-    def __init__(self, clock: Callable[[], float]) -> None:
-        self._clock = clock
+    def __init__(self) -> None:
         self._todo: queue.Queue[tuple[K, Callable[[], str]] | None] = queue.Queue()
         self._done: queue.Queue[Done] = queue.Queue()
         self._thread: threading.Thread | None = None
@@ -81,6 +80,6 @@ class BackgroundActions(Generic[K]):
             except Exception as e:  # an action must never take the worker down
                 log.exception("a background action failed")
                 error = f"{type(e).__name__}: {e}"
-            self._done.put((key, result, error, self._clock()))
+            self._done.put((key, result, error))
             with self._idle:
                 self._idle.notify_all()

@@ -90,7 +90,7 @@ class Engine:
         estimator_retry_s: float = 10.0,
         max_actions_per_s: float = 4.0,
         people: PeopleStage | None = None,
-        background: BackgroundActions[tuple[Decision, float]] | None = None,
+        background: BackgroundActions[tuple[Decision, float]] | None = None,  # (decision, seconds to act)
     ) -> None:
         self._make_estimator = make_estimator
         self._background = background  # where the slow part of app actions runs (the daemon's); None: inline
@@ -210,7 +210,7 @@ class Engine:
         if self._background is None:
             return []
         done = self._background.drain(wait_s) if wait_s > 0 else self._background.collect()
-        return [Outcome(d, result, error, t - wall) for (d, wall), result, error, t in done]
+        return [Outcome(d, result, error, acted_after_s) for (d, acted_after_s), result, error in done]
 
     def _check_time(self, t: float) -> None:
         """Time that goes back (a new recording, a trace of several takes) would hold every cooldown, hold and
@@ -296,8 +296,9 @@ class Engine:
                 return done(self.timer.record("action", lambda: self.sink.perform(action)))
             started = self.timer.record("action", lambda: start(action))
             if isinstance(started, Pending) and self._background is not None:
-                self._background.submit((d, captured_wall), started.finish)
-                return None  # its Outcome comes with a later frame (finished_actions)
+                # acted now (the program started, its windows asked); what became of it comes on a later frame
+                self._background.submit((d, self._clock() - captured_wall), started.finish)
+                return None
             return done(started)
         except GesturectlError as e:
             log.error("%s", e)

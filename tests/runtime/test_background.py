@@ -35,7 +35,7 @@ bindings:
 
 
 def test_work_runs_in_order_and_is_collected_without_waiting():
-    bg: BackgroundActions[str] = BackgroundActions(time.monotonic)
+    bg: BackgroundActions[str] = BackgroundActions()
     gate = threading.Event()
     bg.submit("first", lambda: "one" if gate.wait(10) else "timed out")
     bg.submit("second", lambda: "two")
@@ -47,7 +47,7 @@ def test_work_runs_in_order_and_is_collected_without_waiting():
     assert bg.collect() == [] and bg.open == 3  # nothing waits for the first
     gate.set()
     done = bg.drain(10)
-    assert [(k, r, e) for k, r, e, _ in done] == [
+    assert done == [
         ("first", "one", None),
         ("second", "two", None),
         ("third", None, "action 'launch x' failed: x is not installed"),
@@ -81,6 +81,8 @@ def test_the_frames_go_on_while_an_app_action_finishes_and_its_outcome_comes_aft
     while not lines and time.monotonic() < deadline:  # the next frames collect it
         lines = h.feed([M("rest", 0.1)])
     assert lines == ["open_app -> open_sleeper: done launch sleeper"]
+    # gesture to action is when it acted (the program started), not when its watch ended frames later
+    assert h.outcomes[-1].latency_s == 0.0
     assert h.daemon.status().frames > processed and h.daemon.status().last_event["result"] == "done launch sleeper"
 
 
