@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import platform
+from importlib import metadata
 from pathlib import Path
 
 #: CPU flags (as /proc/cpuinfo names them) that change which int8 and float kernels run.
@@ -34,10 +35,10 @@ def describe() -> str:
     name, flags = processor()
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     versions = []
-    for module in ("onnxruntime", "cv2", "numpy"):
-        try:
-            versions.append(f"{'opencv' if module == 'cv2' else module} {__import__(module).__version__}")
-        except ImportError:
+    for dist in ("onnxruntime", "opencv-python-headless", "opencv-python", "numpy"):
+        try:  # read from the installed metadata: importing onnxruntime here would start its telemetry
+            versions.append(f"{dist.removesuffix('-python-headless').removesuffix('-python')} {metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
             continue
     return f"machine: {name}, {cores} cores ({' '.join(flags) or 'no listed vector flags'}); {', '.join(versions)}"
 

@@ -73,5 +73,4 @@ class Pending:
     `finish()` says what happened or raises ActionError. It uses no window system, so it may run on another
     thread than the one that began it (the daemon runs it off the frame loop: runtime/background.py)."""
 
-    what: str
     finish: Callable[[], str]

@@ -130,7 +130,7 @@ class AppController:
         )
         with self._children_lock:  # tracked at once (reaped when it exits): a close right after finds it
             self._children.setdefault(name, []).append(proc)
-        return Pending(f"launch {name}", partial(self._watch_start, name, app, proc))
+        return Pending(partial(self._watch_start, name, app, proc))
 
     def _watch_start(self, name: str, app: AppSpec, proc: subprocess.Popen) -> str:
         try:
@@ -150,7 +150,7 @@ class AppController:
         if not procs:
             return f"{name} is not running"
         asked = self._windows.close_windows({p.pid for p in procs})
-        return Pending(f"close {name}", partial(self._see_closed, name, app, procs, asked))
+        return Pending(partial(self._see_closed, name, app, procs, asked))
 
     def _see_closed(self, name: str, app: AppSpec, procs: list[psutil.Process], asked: int) -> str:
         pids = sorted(p.pid for p in procs)

@@ -32,6 +32,10 @@ class ActionSink(Protocol):
         """Do the action; a short description of what happened, or ActionError."""
         ...
 
+    def start(self, action: Action) -> str | Pending:
+        """Do the action's quick part: what happened, or (launch, close) a Pending with the slow rest."""
+        ...
+
     def release_all(self) -> None:
         """Release every key still held (pause, reload and every exit call this)."""
         ...
@@ -61,7 +65,7 @@ class OsActionSink:
         `finish()` raises ActionError as `perform` does), for the daemon to run off the frame loop."""
         started = _said(action, lambda: self._start(action))
         if isinstance(started, Pending):
-            return Pending(started.what, partial(_said, action, started.finish))
+            return Pending(partial(_said, action, started.finish))
         return started
 
     def _start(self, action: Action) -> str | Pending:
@@ -105,6 +109,9 @@ class DryRunSink:
     def perform(self, action: Action) -> str:
         self.performed.append(action)
         return f"dry run: would {action.describe()}"
+
+    def start(self, action: Action) -> str:
+        return self.perform(action)
 
     def release_all(self) -> None:
         pass

@@ -74,9 +74,10 @@ class Blocker:
 
     def _relation_words(self, value: float, limit: float, point: str, kind: str, reference: str) -> str:
         way, other = RELATION_WORDS[kind]
-        need = f"{point} {way} {reference} by > {limit:.2f}" if limit >= 0 else f"{point} at most {-limit:.2f} "
-        if limit < 0:
-            need += f"{other} {reference}"
+        if limit >= 0:
+            need = f"{point} {way} {reference} by > {limit:.2f}"
+        else:  # a negative margin allows the other way, up to its size
+            need = f"{point} at most {-limit:.2f} {other} {reference}"
         now = f"{value:.2f} sw {NOW_WORDS[way]}" if value >= 0 else f"{-value:.2f} sw {NOW_WORDS[other]}"
         return f"{'engage: ' if self.kind == 'engage' else ''}{need} (is {now})"
 

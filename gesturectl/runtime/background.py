@@ -28,7 +28,7 @@ class BackgroundActions(Generic[K]):
     """Runs `submit`ted callables one at a time, in order, on a daemon thread started on first use."""
 
     def __init__(self) -> None:
-        self._todo: queue.Queue[tuple[K, Callable[[], str]] | None] = queue.Queue()
+        self._todo: queue.Queue[tuple[K, Callable[[], str]]] = queue.Queue()
         self._done: queue.Queue[Done] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._open = 0  # submitted and not yet collected
@@ -51,6 +51,8 @@ class BackgroundActions(Generic[K]):
 
     def collect(self) -> list[Done]:
         """What has finished since the last call (never waits)."""
+        if self._done.empty():  # the usual case, checked on every frame
+            return []
         out: list[Done] = []
         while True:
             try:
@@ -68,8 +70,8 @@ class BackgroundActions(Generic[K]):
         return self.collect()
 
     def _run(self) -> None:
-        while (item := self._todo.get()) is not None:
-            key, work = item
+        while True:
+            key, work = self._todo.get()
             result: str | None = None
             error: str | None = None
             try:

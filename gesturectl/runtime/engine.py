@@ -290,12 +290,11 @@ class Engine:
         if self._over_rate(captured_wall):
             d = replace(d, action=None, skipped=f"more than {self.max_actions_per_s:g} actions per second")
             return Outcome(d, None, None, self._clock() - captured_wall)
-        start = getattr(self.sink, "start", None) if self._background is not None else None
         try:
-            if start is None:
+            if self._background is None:
                 return done(self.timer.record("action", lambda: self.sink.perform(action)))
-            started = self.timer.record("action", lambda: start(action))
-            if isinstance(started, Pending) and self._background is not None:
+            started = self.timer.record("action", lambda: self.sink.start(action))
+            if isinstance(started, Pending):
                 # acted now (the program started, its windows asked); what became of it comes on a later frame
                 self._background.submit((d, self._clock() - captured_wall), started.finish)
                 return None

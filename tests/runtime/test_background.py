@@ -65,7 +65,7 @@ class GatedSink(OsActionSink):
 
     def start(self, action):
         self.started.append(action.describe())
-        return Pending(action.describe(), lambda: f"done {action.describe()}" if self.gate.wait(10) else "never")
+        return Pending(lambda: f"done {action.describe()}" if self.gate.wait(10) else "never")
 
 
 def test_the_frames_go_on_while_an_app_action_finishes_and_its_outcome_comes_after(tmp_path):
